@@ -1,0 +1,121 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from access.rules import Role
+
+
+class AgencyKind(models.TextChoices):
+    FOREIGN_MINISTRY = "foreign_ministry", _("Foreign ministry")
+    SECURITY_SERVICE = "security_service", _("Security service")
+    HEALTH = "health", _("Health")
+    SOCIAL_PROTECTION = "social_protection", _("Social protection")
+    REHABILITATION_CENTRE = "rehabilitation_centre", _("Rehabilitation centre")
+    NGO = "ngo", _("Non-governmental organisation")
+    COURT = "court", _("Court")
+    FORENSIC_LABORATORY = "forensic_laboratory", _("Forensic laboratory")
+    CIVIL_REGISTRY = "civil_registry", _("Civil registry")
+    STATISTICS_OFFICE = "statistics_office", _("Statistics office")
+    AUDIT = "audit", _("Audit")
+
+
+class Agency(models.Model):
+    """An organisation taking part in the programme. Which agencies exist is data, set per state."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Team(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams", verbose_name=_("agency"))
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name_per_agency")]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return f"{self.agency} / {self.name}"
+
+
+class Script(models.TextChoices):
+    CYRILLIC = "cyrl", _("Cyrillic")
+    LATIN = "latn", _("Latin")
+    ARABIC = "arab", _("Arabic")
+
+
+class User(AbstractUser):
+    """A member of staff. What they may see follows from their agency, team and roles (see access.rules)."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("agency")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("team")
+    )
+    roles = models.JSONField(_("roles"), default=list, blank=True)
+    preferred_script = models.CharField(
+        _("preferred script for names"), max_length=4, choices=Script.choices, default=Script.LATIN
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self) -> None:
+        super().clean()
+        unknown = [r for r in self.roles if r not in Role.values]
+        if unknown:
+            raise ValidationError({"roles": _("Unknown roles: %(roles)s") % {"roles": ", ".join(unknown)}})
+        if self.team_id and self.agency_id and self.team.agency_id != self.agency_id:
+            raise ValidationError({"team": _("The team must belong to the user's agency.")})
+
+    @property
+    def role_set(self) -> frozenset[Role]:
+        return frozenset(Role(r) for r in self.roles if r in Role.values)
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(r).label) for r in self.roles if r in Role.values]
+
+
+class NdaVersion(models.Model):
+    """A version of the non-disclosure agreement staff must accept before they see personal data."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    effective_from = models.DateTimeField(_("effective from"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("non-disclosure agreement")
+        verbose_name_plural = _("non-disclosure agreements")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version})"
+
+    @classmethod
+    def current(cls) -> "NdaVersion | None":
+        return cls.objects.filter(effective_from__lte=timezone.now()).order_by("-effective_from").first()
+
+
+class NdaAcceptance(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="nda_acceptances")
+    nda = models.ForeignKey(NdaVersion, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "nda"], name="nda_accepted_once")]

@@ -1,0 +1,195 @@
+"""The one place that decides who may see or change what. Everything reads `access.rules.RULES` through here.
+
+Views, API endpoints, searches, exports and reports call these functions; none filters by hand.
+A record the user may not reach is answered as missing (404), the same as one that does not exist.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from access.models import NdaAcceptance, NdaVersion
+from access.rules import RULES, Action, Capability, DataClass, RoleRule, Scope
+from casework.models import Case, CaseAssignment
+from casework.transitions import Transition
+from people.models import Person, Relationship
+
+NO_CLASSES: frozenset[DataClass] = frozenset()
+
+
+class NotVisible(Http404):
+    """The record does not exist or the user may not reach it: the same answer for both, on purpose."""
+
+
+# --- who the user is -----------------------------------------------------------------------------------------
+
+def has_accepted_current_nda(user: Any) -> bool:
+    """True when the user accepted the NDA in force. Cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_zhusan_nda_ok", None)
+    if cached is None:
+        current = NdaVersion.current()
+        cached = current is not None and NdaAcceptance.objects.filter(user=user, nda=current).exists()
+        user._zhusan_nda_ok = cached
+    return bool(cached)
+
+
+def _active_rules(user: Any) -> list[RoleRule]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if not has_accepted_current_nda(user):
+        return []
+    return [RULES[role] for role in user.role_set]
+
+
+def has_capability(user: Any, capability: Capability) -> bool:
+    return any(capability in rule.capabilities for rule in _active_rules(user))
+
+
+def reaches_cases(user: Any) -> bool:
+    """Whether the user works with individual cases at all (statisticians, auditors, administrators do not)."""
+    return any(rule.scope != Scope.NONE for rule in _active_rules(user))
+
+
+# --- which cases and persons -------------------------------------------------------------------------------
+
+def _assigned_q(user: Any) -> Q:
+    open_assignment = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
+    q = Q(caseworker=user) | Q(supervisor=user) | Q(Exists(open_assignment))
+    if user.team_id:
+        q |= Q(team_id=user.team_id)
+    return q
+
+
+def cases_visible_to(user: Any) -> QuerySet[Case]:
+    scopes = {rule.scope for rule in _active_rules(user)}
+    if not scopes - {Scope.NONE}:
+        return Case.objects.none()
+    q = _assigned_q(user)
+    if Scope.AGENCY in scopes and user.agency_id:
+        q |= Q(responsible_agency_id=user.agency_id)
+    return Case.objects.filter(q)
+
+
+def persons_visible_to(user: Any) -> QuerySet[Person]:
+    """Persons with a visible case, and relatives without a case of their own who are linked to one."""
+    case_person_ids = cases_visible_to(user).values("person_id")
+    if not reaches_cases(user):
+        return Person.objects.none()
+    relatives = Relationship.objects.filter(
+        Q(subject_id__in=case_person_ids) | Q(object_id__in=case_person_ids)
+    )
+    relative_ids = relatives.values("subject_id").union(relatives.values("object_id"))
+    return Person.objects.filter(
+        Q(id__in=case_person_ids) | (Q(case__isnull=True) & Q(id__in=relative_ids))
+    )
+
+
+def _relation_to_case(user: Any, case: Case, assigned_case_ids: set[int]) -> set[Scope]:
+    """How the user reaches this case: as assigned, through their agency, both or not at all."""
+    reached: set[Scope] = set()
+    if (
+        case.caseworker_id == user.id
+        or case.supervisor_id == user.id
+        or (user.team_id and case.team_id == user.team_id)
+        or case.pk in assigned_case_ids
+    ):
+        reached |= {Scope.ASSIGNED, Scope.AGENCY}
+    if user.agency_id and case.responsible_agency_id == user.agency_id:
+        reached.add(Scope.AGENCY)
+    return reached
+
+
+def _classes_from(rules: list[RoleRule], reached: set[Scope], action: Action) -> frozenset[DataClass]:
+    classes: set[DataClass] = set()
+    for rule in rules:
+        if rule.scope in reached:
+            classes |= {dc for dc, actions in rule.data.items() if action in actions}
+    return frozenset(classes)
+
+
+def classes_by_person(user: Any, person_ids: Iterable[int], action: Action = Action.VIEW) -> dict[int, frozenset[DataClass]]:
+    """For many persons at once (four queries, whatever their number): the classes the user may `action`.
+
+    A person with a case is reached through it; a relative without a case through the cases of the
+    persons they are linked to.
+    """
+    ids = set(person_ids)
+    rules = _active_rules(user)
+    if not rules or not ids:
+        return dict.fromkeys(ids, NO_CLASSES)
+    cases = {c.person_id: c for c in Case.objects.filter(person_id__in=ids)}
+    caseless = ids - cases.keys()
+    links: dict[int, set[int]] = {pid: set() for pid in caseless}
+    if caseless:
+        for subject_id, object_id in Relationship.objects.filter(
+            Q(subject_id__in=caseless) | Q(object_id__in=caseless)
+        ).values_list("subject_id", "object_id"):
+            if subject_id in links:
+                links[subject_id].add(object_id)
+            if object_id in links:
+                links[object_id].add(subject_id)
+        linked_ids = set().union(*links.values()) if links else set()
+        linked_cases = {c.person_id: c for c in Case.objects.filter(person_id__in=linked_ids)}
+    else:
+        linked_cases = {}
+    all_case_ids = {c.pk for c in cases.values()} | {c.pk for c in linked_cases.values()}
+    assigned = set(
+        CaseAssignment.objects.filter(case_id__in=all_case_ids, user=user, ended_at__isnull=True)
+        .values_list("case_id", flat=True)
+    )
+    result: dict[int, frozenset[DataClass]] = {}
+    for pid in ids:
+        reached: set[Scope] = set()
+        if pid in cases:
+            reached = _relation_to_case(user, cases[pid], assigned)
+        else:
+            for other in links.get(pid, ()):
+                if other in linked_cases:
+                    reached |= _relation_to_case(user, linked_cases[other], assigned)
+        result[pid] = _classes_from(rules, reached, action)
+    return result
+
+
+def classes_for(user: Any, obj: Case | Person, action: Action = Action.VIEW) -> frozenset[DataClass]:
+    """The data classes of this case or person on which the user may take `action`."""
+    person_id = obj.person_id if isinstance(obj, Case) else obj.pk
+    return classes_by_person(user, [person_id], action)[person_id]
+
+
+def visible_classes(user: Any, obj: Case | Person) -> frozenset[DataClass]:
+    return classes_for(user, obj, Action.VIEW)
+
+
+def can(user: Any, action: Action, data_class: DataClass, obj: Case | Person) -> bool:
+    return data_class in classes_for(user, obj, action)
+
+
+def can_transition(user: Any, case: Case, transition: Transition) -> bool:
+    return has_capability(user, transition.capability) and can(user, Action.CHANGE, DataClass.IDENTITY, case)
+
+
+# --- fetch and authorise together --------------------------------------------------------------------------
+
+def case_for_user(user: Any, case_id: Any) -> Case:
+    try:
+        return cases_visible_to(user).select_related("person").get(pk=int(case_id))
+    except (Case.DoesNotExist, TypeError, ValueError):
+        raise NotVisible("No such case") from None
+
+
+def person_for_user(user: Any, person_id: Any) -> Person:
+    try:
+        return persons_visible_to(user).get(pk=int(person_id))
+    except (Person.DoesNotExist, TypeError, ValueError):
+        raise NotVisible("No such person") from None
+
+
+def filter_fields(
+    values: dict[str, Any], data_classes: dict[str, DataClass], allowed: frozenset[DataClass]
+) -> dict[str, Any]:
+    """Drop every field whose class is not allowed: a hidden field is absent, not blank."""
+    return {k: v for k, v in values.items() if k not in data_classes or data_classes[k] in allowed}

@@ -1,0 +1,132 @@
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from access import policy
+from access.models import User
+from access.rules import DataClass
+from audit.models import AuditAction
+from audit.services import audit_record
+from casework import services
+from casework.models import Case, CaseEvent, CaseNote
+from casework.transitions import TRANSITIONS, CaseState
+
+
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Case
+        fields = ["id", "number", "person", "parent_case", "state", "responsible_agency", "team", "caseworker",
+                  "supervisor", "opened_at", "state_changed_at", "evacuated_on"]
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    target = serializers.CharField()
+    label = serializers.CharField()
+    reason_required = serializers.BooleanField()
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(choices=[t.name for t in TRANSITIONS])
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    on = serializers.DateField(required=False, allow_null=True, default=None,
+                               help_text="Date of evacuation, for the 'evacuate' transition.")
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "at", "actor", "kind", "from_state", "to_state", "summary", "reason"]
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = CaseNote
+        fields = ["id", "data_class", "text", "author", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class AssignmentInputSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    purpose = serializers.CharField(max_length=200)
+
+
+class CaseViewSet(viewsets.ViewSet):
+    """Cases the user may reach. State changes go through `transitions`, never through an update."""
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=CaseState.values), OpenApiParameter("page", int)],
+                   responses=CaseSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        cases = policy.cases_visible_to(request.user).order_by("number")
+        state = request.query_params.get("state")
+        if state:
+            cases = cases.filter(state=state)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(cases, request)  # type: ignore[arg-type]
+        return paginator.get_paginated_response(CaseSerializer(page, many=True).data)
+
+    @extend_schema(parameters=[ID], responses=CaseSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        case = policy.case_for_user(request.user, pk)
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, person_id=case.person_id)
+        return Response(CaseSerializer(case).data)
+
+    @extend_schema(methods=["GET"], parameters=[ID], responses=TransitionOptionSerializer(many=True))
+    @extend_schema(methods=["POST"], parameters=[ID], request=TransitionInputSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["get", "post"])
+    def transitions(self, request: Request, pk: str) -> Response:
+        """GET: the transitions this user may make now. POST: make one."""
+        case = policy.case_for_user(request.user, pk)
+        if request.method == "POST":
+            payload = TransitionInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            case = services.case_transition(actor=request.user, case=case, **payload.validated_data)
+            return Response(CaseSerializer(case).data)
+        options = [{"name": t.name, "target": t.target, "label": str(t.label), "reason_required": t.reason_required}
+                   for t in services.transitions_allowed(request.user, case)]
+        return Response(options)
+
+    @extend_schema(parameters=[ID], responses=CaseEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def timeline(self, request: Request, pk: str) -> Response:
+        case = policy.case_for_user(request.user, pk)
+        return Response(CaseEventSerializer(case.events.select_related("actor")[:200], many=True).data)
+
+    @extend_schema(methods=["GET"], parameters=[ID], responses=NoteSerializer(many=True))
+    @extend_schema(methods=["POST"], parameters=[ID], request=NoteSerializer, responses={201: NoteSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request: Request, pk: str) -> Response:
+        case = policy.case_for_user(request.user, pk)
+        if request.method == "POST":
+            payload = NoteSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            note = services.case_note_add(actor=request.user, case=case, **payload.validated_data)
+            return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        classes = policy.visible_classes(request.user, case)
+        notes = case.notes.filter(data_class__in=classes).select_related("author")
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, person_id=case.person_id,
+                     changes={"notes": sorted(classes & {DataClass(n.data_class) for n in notes})})
+        return Response(NoteSerializer(notes, many=True).data)
+
+    @extend_schema(parameters=[ID], request=AssignmentInputSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def assignments(self, request: Request, pk: str) -> Response:
+        case = policy.case_for_user(request.user, pk)
+        payload = AssignmentInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        assignment = services.case_assign(actor=request.user, case=case, **payload.validated_data)
+        return Response({"id": assignment.pk}, status=status.HTTP_201_CREATED)
+
+

@@ -1,0 +1,14 @@
+"""Turning a refused write into messages a person can act on."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+
+def messages_by_field(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {field: [str(m) for e in errors for m in e.messages] for field, errors in error.error_dict.items()}
+    return {"__all__": [str(m) for m in error.messages]}
+
+
+def refuse(message: str | None = None) -> PermissionDenied:
+    return PermissionDenied(message or _("You are not allowed to do this."))

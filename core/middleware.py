@@ -1,0 +1,49 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from core.request_context import reset_current_request, set_current_request
+
+
+class NoStoreMiddleware:
+    """Pages carry personal data: no browser or proxy may keep a copy. Also remembers the request for audit."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = set_current_request(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_current_request(token)
+        if not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class RefusalAuditMiddleware:
+    """Records refused attempts (no permission, or a record out of the user's reach) in the audit log.
+
+    Written here, after the view's transaction has rolled back, so the refusal itself is kept.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        record_refusal(request, exception)
+
+
+def record_refusal(request: HttpRequest, exception: Exception) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from access.policy import NotVisible
+    from audit.models import AuditAction
+    from audit.services import audit_record
+
+    if isinstance(exception, PermissionDenied | NotVisible) and request.user.is_authenticated:
+        audit_record(actor=request.user, action=AuditAction.DENIED, reason=str(exception)[:500], request=request)

@@ -1,0 +1,207 @@
+"""The registry API. Same policy, selectors and services as the pages; no filtering by hand here."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from access import policy
+from access.rules import DataClass
+from audit.models import AuditAction
+from audit.services import audit_record
+from casework.services import returnee_register
+from core.errors import refuse
+from people import selectors, services
+from people.models import Person, PersonName, Place, Relationship
+from people.serializers import (
+    DocumentInputSerializer,
+    DocumentSerializer,
+    NameInputSerializer,
+    NameSerializer,
+    PersonCreateSerializer,
+    PersonInputSerializer,
+    PersonSerializer,
+    PlaceSerializer,
+    PresenceInputSerializer,
+    PresenceSerializer,
+    RelationshipInputSerializer,
+    RelationshipSerializer,
+    RemovalSerializer,
+    SearchParamsSerializer,
+)
+
+PAGE_RESPONSE = inline_serializer(
+    "PersonPage",
+    {"count": serializers.IntegerField(), "page": serializers.IntegerField(), "pages": serializers.IntegerField(),
+     "results": PersonSerializer(many=True)},
+)
+
+
+def _classes_context(user: Any, persons: list[Person]) -> dict[str, Any]:
+    return {"classes": policy.classes_by_person(user, [p.pk for p in persons])}
+
+
+def _require(person_classes: frozenset[DataClass], data_class: DataClass) -> None:
+    if data_class not in person_classes:
+        raise refuse()
+
+
+class PersonViewSet(viewsets.ViewSet):
+    """Persons the user may see. Search with `q` (any script or spelling), filter by category, state, place."""
+
+    @extend_schema(parameters=[SearchParamsSerializer], responses=PAGE_RESPONSE)
+    def list(self, request: Request) -> Response:
+        params = SearchParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+        page = selectors.person_search(request.user, query=p["q"], category=p["category"], state=p["state"],
+                                       place_id=p["place"], page_number=p["page"])
+        persons = list(page.object_list)
+        data = PersonSerializer(persons, many=True, context=_classes_context(request.user, persons)).data
+        return Response({"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
+                         "results": data})
+
+    @extend_schema(request=PersonCreateSerializer, responses={201: PersonSerializer})
+    def create(self, request: Request) -> Response:
+        """Register a returnee: the person, their names and a new case, in one step."""
+        payload = PersonCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        fields = dict(payload.validated_data)
+        names = [dict(n) for n in fields.pop("names")]
+        case = returnee_register(actor=request.user, names=names, **fields)
+        person = Person.objects.prefetch_related("names").select_related("case").get(pk=case.person_id)
+        return Response(PersonSerializer(person, context=_classes_context(request.user, [person])).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)], responses=PersonSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        person = policy.person_for_user(request.user, pk)
+        person = Person.objects.prefetch_related("names").select_related("case").get(pk=person.pk)
+        context = _classes_context(request.user, [person])
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, person_id=person.pk,
+                     changes={"classes": sorted(context["classes"][person.pk])})
+        return Response(PersonSerializer(person, context=context).data)
+
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+                   request=PersonInputSerializer, responses=PersonSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        person = policy.person_for_user(request.user, pk)
+        payload = PersonInputSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        services.person_update(actor=request.user, person=person, reason=str(request.data.get("reason", ""))[:2000],
+                               **payload.validated_data)
+        person = Person.objects.prefetch_related("names").select_related("case").get(pk=person.pk)
+        return Response(PersonSerializer(person, context=_classes_context(request.user, [person])).data)
+
+    def _person_and_classes(self, request: Request, pk: str) -> tuple[Person, frozenset[DataClass]]:
+        person = policy.person_for_user(request.user, pk)
+        return person, policy.visible_classes(request.user, person)
+
+    @extend_schema(methods=["GET"], responses=NameSerializer(many=True))
+    @extend_schema(methods=["POST"], request=NameInputSerializer, responses={201: NameSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def names(self, request: Request, pk: str) -> Response:
+        person, classes = self._person_and_classes(request, pk)
+        _require(classes, DataClass.IDENTITY)
+        context = {"classes": {person.pk: classes}}
+        if request.method == "POST":
+            payload = NameInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            name = services.name_add(actor=request.user, person=person, **payload.validated_data)
+            return Response(NameSerializer(name, context=context).data, status=status.HTTP_201_CREATED)
+        return Response(NameSerializer(person.names.all(), many=True, context=context).data)
+
+    @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=DocumentInputSerializer, responses={201: DocumentSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def documents(self, request: Request, pk: str) -> Response:
+        person, classes = self._person_and_classes(request, pk)
+        _require(classes, DataClass.IDENTITY)
+        context = {"classes": {person.pk: classes}}
+        if request.method == "POST":
+            payload = DocumentInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            document = services.document_add(actor=request.user, person=person, **payload.validated_data)
+            return Response(DocumentSerializer(document, context=context).data, status=status.HTTP_201_CREATED)
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, person_id=person.pk,
+                     changes={"documents": ["viewed", "viewed"]})
+        return Response(DocumentSerializer(person.documents.all(), many=True, context=context).data)
+
+    @extend_schema(methods=["GET"], responses=RelationshipSerializer(many=True))
+    @extend_schema(methods=["POST"], request=RelationshipInputSerializer, responses={201: RelationshipSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def relationships(self, request: Request, pk: str) -> Response:
+        person, classes = self._person_and_classes(request, pk)
+        _require(classes, DataClass.FAMILY)
+        if request.method == "POST":
+            payload = RelationshipInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = payload.validated_data
+            try:
+                other = policy.person_for_user(request.user, data["other"])
+            except Http404:
+                raise ValidationError({"other": _("No person with this number is within your reach.")}) from None
+            relationship = services.relationship_add(actor=request.user, subject=person, obj=other, kind=data["kind"],
+                                                     basis=data["basis"], note=data["note"])
+            return Response(RelationshipSerializer(relationship).data, status=status.HTTP_201_CREATED)
+        rows = Relationship.objects.filter(subject=person) | Relationship.objects.filter(object=person)
+        return Response(RelationshipSerializer(rows.order_by("id"), many=True).data)
+
+    @extend_schema(methods=["GET"], responses=PresenceSerializer(many=True))
+    @extend_schema(methods=["POST"], request=PresenceInputSerializer, responses={201: PresenceSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def presences(self, request: Request, pk: str) -> Response:
+        person, classes = self._person_and_classes(request, pk)
+        _require(classes, DataClass.LOCATION)
+        if request.method == "POST":
+            payload = PresenceInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            presence = services.presence_record(actor=request.user, person=person, **payload.validated_data)
+            return Response(PresenceSerializer(presence).data, status=status.HTTP_201_CREATED)
+        return Response(PresenceSerializer(person.presences.all(), many=True).data)
+
+
+class NameViewSet(viewsets.ViewSet):
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)], request=None, responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        name = get_object_or_404(PersonName.objects.filter(person__in=policy.persons_visible_to(request.user)),
+                                 pk=_int(pk))
+        services.name_remove(actor=request.user, name=name)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RelationshipViewSet(viewsets.ViewSet):
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)], request=RemovalSerializer,
+                   responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        visible = policy.persons_visible_to(request.user)
+        relationship = get_object_or_404(
+            Relationship.objects.filter(subject__in=visible, object__in=visible).select_related("subject", "object"),
+            pk=_int(pk),
+        )
+        payload = RemovalSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.relationship_remove(actor=request.user, relationship=relationship,
+                                     reason=payload.validated_data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reference list of places (countries, camps, prisons, regions, facilities). Holds no personal data."""
+
+    serializer_class = PlaceSerializer
+    queryset = Place.objects.order_by("kind", "name")
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404 from None

@@ -1,0 +1,240 @@
+"""Every read of personal data in the registry. Given the user, returns only the rows and fields they may see."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from access import policy
+from access.rules import Action, DataClass
+from audit.models import AuditAction
+from audit.services import audit_record
+from casework.models import Case, CaseEvent, CaseNote
+from casework.services import transitions_allowed
+from casework.transitions import CaseState, Transition
+from people.categories import Categories, categories_for
+from people.dates import years_before
+from people.models import (
+    PARENT_KINDS,
+    CitizenshipEvidence,
+    IdentityDocument,
+    NameToken,
+    Person,
+    PersonName,
+    Presence,
+    Relationship,
+    RelationshipKind,
+    VitalStatus,
+)
+from people.transliteration import fold_tokens, prefix_upper_bound
+
+PAGE_SIZE = 25
+
+
+class Category:
+    MAN = "man"
+    WOMAN = "woman"
+    CHILD = "child"
+    ORPHAN = "orphan"
+
+
+def _token_filter(query: str) -> Q:
+    """Persons having, for every word typed, a name word that starts with it (after folding)."""
+    q = Q()
+    for word in fold_tokens(query)[:6]:
+        bound = prefix_upper_bound(word)
+        tokens = NameToken.objects.filter(token__gte=word)
+        if bound is not None:
+            tokens = tokens.filter(token__lt=bound)
+        q &= Q(id__in=tokens.values("person_id"))
+    return q
+
+
+def _category_filter(category: str, today: date) -> Q:
+    adult_born_before = years_before(today, 18)
+    is_child = Q(birth_date_best__gt=adult_born_before)
+    if category == Category.CHILD:
+        return is_child
+    if category in (Category.MAN, Category.WOMAN):
+        return Q(birth_date_best__lte=adult_born_before, sex="M" if category == Category.MAN else "F")
+    if category == Category.ORPHAN:
+        living_parent = Relationship.objects.filter(
+            object=OuterRef("pk"), kind__in=PARENT_KINDS
+        ).exclude(subject__vital_status__in=[VitalStatus.DEAD, VitalStatus.MISSING])
+        return is_child & ~Exists(living_parent)
+    return Q()
+
+
+def person_search(
+    user: Any,
+    *,
+    query: str = "",
+    category: str = "",
+    state: str = "",
+    place_id: int | None = None,
+    page_number: Any = 1,
+) -> Page:
+    """One page of the persons this user may see that match the query and filters, names prefetched."""
+    persons: QuerySet[Person] = policy.persons_visible_to(user)
+    if query.strip():
+        persons = persons.filter(_token_filter(query))
+    if category:
+        persons = persons.filter(_category_filter(category, timezone.localdate()))
+    if state:
+        persons = persons.filter(case__state=state)
+    if place_id:
+        here = Presence.objects.filter(place_id=place_id, until__isnull=True).values("person_id")
+        persons = persons.filter(id__in=here)
+    persons = persons.select_related("case").prefetch_related("names").order_by("-id")
+    page = Paginator(persons, PAGE_SIZE).get_page(page_number)
+    if query.strip():
+        audit_record(actor=user, action=AuditAction.SEARCH,
+                     changes={"query": query[:100], "results": page.paginator.count})
+    return page
+
+
+# --- one person -----------------------------------------------------------------------------------------------
+
+@dataclass
+class FamilyNode:
+    person_id: int
+    name: str
+    sex: str
+    generation: int  # -2 grandparents, -1 parents and guardians, 0 the person, spouses, siblings, +1 children
+    relation: str
+    basis: str
+    visible: bool
+    vital_status: str = VitalStatus.ALIVE
+
+
+@dataclass
+class PersonView:
+    """What one user may see of one person: sections of classes they may not see are absent (None)."""
+
+    person: Person
+    classes: frozenset[DataClass]
+    changeable: frozenset[DataClass] = frozenset()
+    names: list[PersonName] | None = None
+    documents: list[IdentityDocument] | None = None
+    evidence: list[CitizenshipEvidence] | None = None
+    presences: list[Presence] | None = None
+    family: list[FamilyNode] | None = None
+    relationships: list[Relationship] | None = None
+    categories: Categories | None = None
+    case: Case | None = None
+    transitions: list[Transition] = field(default_factory=list)
+    timeline: list[CaseEvent] = field(default_factory=list)
+    notes: list[CaseNote] = field(default_factory=list)
+
+    def sees(self, data_class: str) -> bool:
+        return data_class in self.classes
+
+    @property
+    def note_classes(self) -> list[tuple[str, str]]:
+        """Kinds of note this user may write on the case."""
+        return [(c.value, str(c.label)) for c in DataClass if c in self.changeable]
+
+    @property
+    def can_change_identity(self) -> bool:
+        return DataClass.IDENTITY in self.changeable
+
+    @property
+    def can_change_family(self) -> bool:
+        return DataClass.FAMILY in self.changeable
+
+    @property
+    def can_change_location(self) -> bool:
+        return DataClass.LOCATION in self.changeable
+
+    @property
+    def can_change_details(self) -> bool:
+        return bool(self.changeable & {DataClass.IDENTITY, DataClass.CONTACT})
+
+
+_GENERATION_OF_SUBJECT = {  # the related person is the subject: "X is the <kind> of this person"
+    RelationshipKind.MOTHER: -1, RelationshipKind.FATHER: -1, RelationshipKind.LEGAL_GUARDIAN: -1,
+    RelationshipKind.GRANDPARENT: -2,
+}
+_GENERATION_OF_OBJECT = {  # this person is the subject: "this person is the <kind> of X"
+    RelationshipKind.MOTHER: 1, RelationshipKind.FATHER: 1, RelationshipKind.LEGAL_GUARDIAN: 1,
+    RelationshipKind.GRANDPARENT: 2,
+}
+
+
+def _family(user: Any, person: Person, script: str) -> tuple[list[FamilyNode], list[Relationship]]:
+    """The person's direct relatives, each named only if the user may see that relative."""
+    relationships = list(
+        Relationship.objects.filter(Q(subject=person) | Q(object=person))
+        .select_related("subject", "object")
+        .prefetch_related(Prefetch("subject__names"), Prefetch("object__names"))
+    )
+    relative_ids = {r.subject_id if r.object_id == person.pk else r.object_id for r in relationships}
+    visible_ids = set(policy.persons_visible_to(user).filter(id__in=relative_ids).values_list("id", flat=True))
+    nodes: list[FamilyNode] = []
+    for rel in relationships:
+        if rel.object_id == person.pk:
+            other, generation = rel.subject, _GENERATION_OF_SUBJECT.get(RelationshipKind(rel.kind), 0)
+            relation = rel.get_kind_display()
+        else:
+            other, generation = rel.object, _GENERATION_OF_OBJECT.get(RelationshipKind(rel.kind), 0)
+            relation = _inverse_label(rel.kind, other.sex)
+        visible = other.pk in visible_ids
+        name = other.name_for(script)
+        nodes.append(FamilyNode(
+            person_id=other.pk, name=(name.full if (visible and name) else ""), sex=other.sex if visible else "U",
+            generation=generation, relation=str(relation), basis=rel.get_basis_display(), visible=visible,
+            vital_status=other.vital_status if visible else VitalStatus.UNKNOWN,
+        ))
+    nodes.sort(key=lambda n: (n.generation, n.person_id))
+    return nodes, relationships
+
+
+def _inverse_label(kind: str, sex: str) -> str:
+    from django.utils.translation import gettext as _
+
+    if kind in PARENT_KINDS:
+        return _("Daughter") if sex == "F" else _("Son") if sex == "M" else _("Child")
+    if kind == RelationshipKind.GRANDPARENT:
+        return _("Grandchild")
+    if kind == RelationshipKind.LEGAL_GUARDIAN:
+        return _("Ward")
+    return str(RelationshipKind(kind).label)
+
+
+def person_view(user: Any, person_id: Any) -> PersonView:
+    """Fetch and authorise one person, gather the sections the user may see, and record the view."""
+    person = policy.person_for_user(user, person_id)
+    classes = policy.visible_classes(user, person)
+    view = PersonView(person=person, classes=classes, changeable=policy.classes_for(user, person, Action.CHANGE))
+    script = getattr(user, "preferred_script", "latn")
+    if DataClass.IDENTITY in classes:
+        view.names = list(person.names.all())
+        view.documents = list(person.documents.select_related("issuing_state"))
+        view.evidence = list(person.citizenship_evidence.all())
+    if DataClass.LOCATION in classes:
+        view.presences = list(person.presences.select_related("place"))
+    if DataClass.FAMILY in classes:
+        view.family, view.relationships = _family(user, person, script)
+    case = Case.objects.filter(person=person).select_related(
+        "responsible_agency", "team", "caseworker", "supervisor", "parent_case"
+    ).first()
+    if case is not None:
+        case_classes = policy.visible_classes(user, case)
+        if DataClass.IDENTITY in case_classes:
+            view.case = case
+            view.transitions = transitions_allowed(user, case)
+            view.timeline = list(case.events.select_related("actor")[:100])
+            view.notes = list(case.notes.filter(data_class__in=case_classes).select_related("author"))
+    if DataClass.IDENTITY in classes:
+        reference = case.evacuated_on if case and case.evacuated_on else None
+        view.categories = categories_for([person], on=reference)[person.pk]
+    audit_record(actor=user, action=AuditAction.VIEW, obj=person, person_id=person.pk,
+                 changes={"classes": sorted(classes)})
+    return view
+
+
+def case_states() -> list[tuple[str, str]]:
+    return list(CaseState.choices)

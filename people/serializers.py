@@ -1,0 +1,172 @@
+"""API shapes of the registry. Output fields of a class the user may not see are left out entirely."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from access.models import Script
+from people.models import (
+    BirthDatePrecision,
+    CitizenshipStatus,
+    DocumentStatus,
+    DocumentType,
+    IdentityDocument,
+    NameKind,
+    Person,
+    PersonName,
+    Place,
+    Presence,
+    Relationship,
+    RelationshipBasis,
+    Sex,
+    VitalStatus,
+)
+from people.forms import RELATION_CHOICES
+
+
+class ClassifiedSerializer(serializers.ModelSerializer):
+    """Drops every field whose data class is not in `context["classes"][person_id]`."""
+
+    def person_id_of(self, instance: Any) -> int:
+        return int(instance.person_id)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        allowed = self.context["classes"].get(self.person_id_of(instance), frozenset())
+        classes = self.Meta.model.DATA_CLASSES
+        return {k: v for k, v in data.items() if k not in classes or classes[k] in allowed}
+
+
+class NameSerializer(ClassifiedSerializer):
+    class Meta:
+        model = PersonName
+        fields = ["id", "script", "given", "family", "patronymic", "kind", "source"]
+
+
+class NameInputSerializer(serializers.Serializer):
+    script = serializers.ChoiceField(choices=Script.choices)
+    given = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    family = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=NameKind.choices, default=NameKind.DECLARED)
+    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class PersonSerializer(ClassifiedSerializer):
+    names = serializers.SerializerMethodField()
+    case = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "id", "names", "case", "sex", "birth_date", "birth_date_precision", "estimated_age_min",
+            "estimated_age_max", "age_estimated_on", "birth_place_actual", "birth_place_registered",
+            "citizenship_status", "vital_status", "phone", "address",
+        ]
+
+    def person_id_of(self, instance: Any) -> int:
+        return int(instance.pk)
+
+    def get_names(self, person: Person) -> list[dict[str, Any]]:
+        from access.rules import DataClass
+
+        if DataClass.IDENTITY not in self.context["classes"].get(person.pk, frozenset()):
+            return []
+        return [NameSerializer(n, context=self.context).data for n in person.names.all()]
+
+    def get_case(self, person: Person) -> dict[str, Any] | None:
+        from access.rules import DataClass
+
+        case = getattr(person, "case", None)
+        if case is None or DataClass.IDENTITY not in self.context["classes"].get(person.pk, frozenset()):
+            return None
+        return {"id": case.pk, "number": case.number, "state": case.state}
+
+
+class PersonInputSerializer(serializers.Serializer):
+    """Fields a person is created or changed with. Anything else in the request is refused, not ignored."""
+
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_date_precision = serializers.ChoiceField(choices=BirthDatePrecision.choices, required=False)
+    estimated_age_min = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
+    estimated_age_max = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
+    age_estimated_on = serializers.DateField(required=False, allow_null=True)
+    birth_place_actual = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), required=False, allow_null=True)
+    birth_place_registered = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), required=False, allow_null=True
+    )
+    citizenship_status = serializers.ChoiceField(choices=CitizenshipStatus.choices, required=False)
+    vital_status = serializers.ChoiceField(choices=VitalStatus.choices, required=False)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            unknown = set(data.keys()) - set(self.fields) - {"names", "reason"}
+            if unknown:
+                raise serializers.ValidationError({f: ["This field cannot be set."] for f in sorted(unknown)})
+        return super().to_internal_value(data)
+
+
+class PersonCreateSerializer(PersonInputSerializer):
+    names = NameInputSerializer(many=True, allow_empty=False)
+
+
+class DocumentSerializer(ClassifiedSerializer):
+    class Meta:
+        model = IdentityDocument
+        fields = ["id", "doc_type", "number", "issuing_state", "issued_on", "expires_on", "status"]
+
+
+class DocumentInputSerializer(serializers.Serializer):
+    doc_type = serializers.ChoiceField(choices=DocumentType.choices)
+    number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    issuing_state = serializers.PrimaryKeyRelatedField(queryset=Place.objects.filter(kind="country"), required=False,
+                                                       allow_null=True, default=None)
+    issued_on = serializers.DateField(required=False, allow_null=True, default=None)
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+    status = serializers.ChoiceField(choices=DocumentStatus.choices)
+
+
+class RelationshipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Relationship
+        fields = ["id", "subject", "object", "kind", "basis", "note"]
+
+
+class RelationshipInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RELATION_CHOICES, help_text="This person is the <kind> of `other`.")
+    other = serializers.IntegerField(min_value=1)
+    basis = serializers.ChoiceField(choices=RelationshipBasis.choices, default=RelationshipBasis.DECLARED)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class RemovalSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class PresenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Presence
+        fields = ["id", "place", "since", "until", "source"]
+
+
+class PresenceInputSerializer(serializers.Serializer):
+    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all())
+    since = serializers.DateField()
+    source = serializers.CharField(max_length=200)
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Place
+        fields = ["id", "kind", "name", "names", "parent", "code"]
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    category = serializers.ChoiceField(choices=["", "man", "woman", "child", "orphan"], required=False, default="")
+    state = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
+    place = serializers.IntegerField(required=False, min_value=1, allow_null=True, default=None)
+    page = serializers.IntegerField(required=False, min_value=1, default=1)

@@ -1,0 +1,320 @@
+"""Every write to the person registry. Each function is atomic, asks the access policy and writes the audit log."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access import policy
+from access.rules import Action, Capability, DataClass
+from audit.models import AuditAction
+from audit.services import audit_record, diff, snapshot
+from casework.timeline import timeline_note
+from core.errors import refuse
+from people.family import best_birth_date, check_relationship
+from people.models import (
+    PARENT_KINDS,
+    BirthDatePrecision,
+    CitizenshipEvidence,
+    IdentityDocument,
+    NameToken,
+    Person,
+    PersonName,
+    Place,
+    Presence,
+    Relationship,
+    RelationshipKind,
+    Sex,
+)
+from people.transliteration import fold_tokens
+
+PERSON_FIELDS = tuple(Person.DATA_CLASSES.keys() - {"photo"})
+NAME_FIELDS = ("script", "given", "family", "patronymic", "kind", "source")
+DOCUMENT_FIELDS = ("doc_type", "number", "issuing_state", "issued_on", "expires_on", "status")
+
+
+# --- checks shared by the writes ---------------------------------------------------------------------------
+
+def _require_change(actor: Any, person: Person, data_class: DataClass) -> None:
+    if not policy.can(actor, Action.CHANGE, data_class, person):
+        raise refuse(_("You may not change %(what)s of this person.") % {"what": data_class.label})
+
+
+def _validate_birth(person: Person) -> None:
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    precision = person.birth_date_precision
+    if person.birth_date and person.birth_date > today:
+        errors["birth_date"] = _("The date of birth cannot be in the future.")
+    if precision in (BirthDatePrecision.DAY, BirthDatePrecision.MONTH, BirthDatePrecision.YEAR) and not person.birth_date:
+        errors["birth_date"] = _("Give the date of birth, or choose 'estimated age range' or 'unknown'.")
+    if precision == BirthDatePrecision.ESTIMATED:
+        if person.estimated_age_min is None:
+            errors["estimated_age_min"] = _("Give the estimated age.")
+        if not person.age_estimated_on:
+            errors["age_estimated_on"] = _("Give the date the age was estimated.")
+        elif person.age_estimated_on > today:
+            errors["age_estimated_on"] = _("The date of the estimate cannot be in the future.")
+    for field in ("estimated_age_min", "estimated_age_max"):
+        value = getattr(person, field)
+        if value is not None and value > 120:
+            errors[field] = _("An age above 120 is not possible.")
+    if (
+        person.estimated_age_min is not None
+        and person.estimated_age_max is not None
+        and person.estimated_age_min > person.estimated_age_max
+    ):
+        errors["estimated_age_max"] = _("The upper bound of the age range is below the lower bound.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _index_name(name: PersonName) -> None:
+    """Rebuild the folded search words of one name (see people.transliteration)."""
+    NameToken.objects.filter(name=name).delete()
+    words = {w for part in (name.given, name.family, name.patronymic) for w in fold_tokens(part)}
+    NameToken.objects.bulk_create(NameToken(person_id=name.person_id, name=name, token=w[:100]) for w in words)
+
+
+def _clean_name(name: PersonName) -> None:
+    name.full_clean(exclude=["person"])
+    if not any(fold_tokens(part) for part in (name.given, name.family, name.patronymic)):
+        raise ValidationError({"given": _("A name needs at least one letter.")})
+
+
+# --- persons ------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def person_register(*, actor: Any, names: list[dict[str, Any]], **fields: Any) -> Person:
+    """Create a person with at least one name. Used by case registration and by adding a relative."""
+    if not policy.has_capability(actor, Capability.REGISTER_PERSON):
+        raise refuse(_("You may not register persons."))
+    if not names:
+        raise ValidationError({"names": _("A person needs at least one name.")})
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be set here.") for f in unknown})
+    person = Person(created_by=actor if actor.is_authenticated else None, **fields)
+    person.full_clean()
+    _validate_birth(person)
+    person.birth_date_best = best_birth_date(person)
+    person.save()
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=person, person_id=person.pk,
+        changes=diff({}, snapshot(person, PERSON_FIELDS), Person.DATA_CLASSES),
+    )
+    for name_fields in names:
+        _name_create(actor, person, name_fields)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, reason: str = "", **fields: Any) -> Person:
+    """Change a person's own fields; each field needs the right to change its data class."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
+    for field in fields:
+        _require_change(actor, person, Person.DATA_CLASSES[field])
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    before = snapshot(person, PERSON_FIELDS)
+    for field, value in fields.items():
+        setattr(person, field, value)
+    person.full_clean()
+    _validate_birth(person)
+    person.birth_date_best = best_birth_date(person)
+    person.save()
+    changes = diff(before, snapshot(person, PERSON_FIELDS), Person.DATA_CLASSES)
+    if changes:
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, changes=changes, reason=reason
+        )
+        timeline_note(person=person, actor=actor, summary=_("Personal details changed: %(fields)s")
+                      % {"fields": ", ".join(sorted(changes))})
+    return person
+
+
+# --- names --------------------------------------------------------------------------------------------------
+
+def _name_create(actor: Any, person: Person, fields: dict[str, Any]) -> PersonName:
+    unknown = set(fields) - set(NAME_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be set here.") for f in unknown})
+    name = PersonName(person=person, **fields)
+    _clean_name(name)
+    name.save()
+    _index_name(name)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=name, person_id=person.pk,
+        changes=diff({}, snapshot(name, NAME_FIELDS), PersonName.DATA_CLASSES),
+    )
+    return name
+
+
+@transaction.atomic
+def name_add(*, actor: Any, person: Person, **fields: Any) -> PersonName:
+    _require_change(actor, person, DataClass.IDENTITY)
+    name = _name_create(actor, person, fields)
+    timeline_note(person=person, actor=actor, summary=_("Name added"))
+    return name
+
+
+@transaction.atomic
+def name_remove(*, actor: Any, name: PersonName, reason: str = "") -> None:
+    person = name.person
+    _require_change(actor, person, DataClass.IDENTITY)
+    if person.names.count() <= 1:
+        raise ValidationError({"name": _("A person must keep at least one name.")})
+    audit_record(
+        actor=actor, action=AuditAction.DELETE, obj=name, person_id=person.pk,
+        changes=diff(snapshot(name, NAME_FIELDS), {}, PersonName.DATA_CLASSES), reason=reason,
+    )
+    name.delete()
+    timeline_note(person=person, actor=actor, summary=_("Name removed"))
+
+
+# --- documents and citizenship ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocument:
+    _require_change(actor, person, DataClass.IDENTITY)
+    unknown = set(fields) - set(DOCUMENT_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be set here.") for f in unknown})
+    document = IdentityDocument(person=person, **fields)
+    document.full_clean(exclude=["person"], validate_constraints=False)
+    today = timezone.localdate()
+    if document.issued_on and document.issued_on > today:
+        raise ValidationError({"issued_on": _("The date of issue cannot be in the future.")})
+    if document.issued_on and document.expires_on and document.expires_on < document.issued_on:
+        raise ValidationError({"expires_on": _("A document cannot expire before it was issued.")})
+    if document.number and IdentityDocument.objects.filter(
+        doc_type=document.doc_type, issuing_state=document.issuing_state, number=document.number
+    ).exists():
+        raise ValidationError({"number": _("A document of this type and number from this state is already recorded.")})
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:  # a concurrent insert of the same number
+        raise ValidationError(
+            {"number": _("A document of this type and number from this state is already recorded.")}
+        ) from None
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=document, person_id=person.pk,
+        changes=diff({}, snapshot(document, DOCUMENT_FIELDS), IdentityDocument.DATA_CLASSES),
+    )
+    timeline_note(person=person, actor=actor, summary=_("Identity document added"))
+    return document
+
+
+@transaction.atomic
+def citizenship_evidence_add(*, actor: Any, person: Person, kind: str, description: str) -> CitizenshipEvidence:
+    _require_change(actor, person, DataClass.IDENTITY)
+    evidence = CitizenshipEvidence(person=person, kind=kind, description=description, recorded_by=actor)
+    evidence.full_clean(exclude=["person", "recorded_by"])
+    evidence.save()
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=evidence, person_id=person.pk,
+        changes={"kind": [None, kind], "description": [None, description]},
+    )
+    return evidence
+
+
+# --- family ---------------------------------------------------------------------------------------------------
+
+def normalise_relationship(subject: Person, obj: Person, kind: str) -> tuple[Person, Person, str]:
+    """Accept "X is the child of Y" and store it as "Y is the mother/father of X"."""
+    if kind != "child":
+        return subject, obj, kind
+    if obj.sex == Sex.FEMALE:
+        return obj, subject, RelationshipKind.MOTHER
+    if obj.sex == Sex.MALE:
+        return obj, subject, RelationshipKind.FATHER
+    raise ValidationError({"kind": _("Record the parent's sex first, or choose mother or father.")})
+
+
+@transaction.atomic
+def relationship_add(
+    *, actor: Any, subject: Person, obj: Person, kind: str, basis: str = "declared", note: str = ""
+) -> Relationship:
+    """Record that `subject` is the `kind` of `obj`, refusing graphs that cannot be true."""
+    subject, obj, kind = normalise_relationship(subject, obj, kind)
+    _require_change(actor, subject, DataClass.FAMILY)
+    _require_change(actor, obj, DataClass.FAMILY)
+    relationship = Relationship(subject=subject, object=obj, kind=kind, basis=basis, note=note)
+    relationship.full_clean(exclude=["subject", "object"], validate_constraints=False)
+    check_relationship(subject, obj, kind)
+    relationship.save()
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=relationship, person_id=obj.pk,
+        changes={"subject": [None, subject.pk], "object": [None, obj.pk], "kind": [None, kind], "basis": [None, basis]},
+    )
+    for person in (subject, obj):
+        timeline_note(person=person, actor=actor, summary=_("Family link recorded"))
+    return relationship
+
+
+@transaction.atomic
+def relationship_remove(*, actor: Any, relationship: Relationship, reason: str) -> None:
+    _require_change(actor, relationship.subject, DataClass.FAMILY)
+    _require_change(actor, relationship.object, DataClass.FAMILY)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this family link is removed.")})
+    audit_record(
+        actor=actor, action=AuditAction.DELETE, obj=relationship, person_id=relationship.object_id,
+        changes={"subject": [relationship.subject_id, None], "kind": [relationship.kind, None]}, reason=reason,
+    )
+    relationship.delete()
+
+
+@transaction.atomic
+def relative_register(
+    *, actor: Any, of_person: Person, kind: str, names: list[dict[str, Any]], basis: str = "declared", **fields: Any
+) -> Person:
+    """Register a relative (e.g. a grandmother at home) already linked to a person, so they are reachable."""
+    _require_change(actor, of_person, DataClass.FAMILY)
+    relative = person_register(actor=actor, names=names, **fields)
+    if kind == "child":
+        relationship_add(actor=actor, subject=of_person, obj=relative, kind=_parent_kind(of_person), basis=basis)
+    else:
+        relationship_add(actor=actor, subject=relative, obj=of_person, kind=kind, basis=basis)
+    return relative
+
+
+def _parent_kind(parent: Person) -> str:
+    if parent.sex == Sex.FEMALE:
+        return RelationshipKind.MOTHER
+    if parent.sex == Sex.MALE:
+        return RelationshipKind.FATHER
+    raise ValidationError({"kind": _("Record the parent's sex first, or choose mother or father.")})
+
+
+# --- where a person is -----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def presence_record(*, actor: Any, person: Person, place: Place, since: date, source: str) -> Presence:
+    """Record where a person is from `since`; the previous open stay ends that day."""
+    _require_change(actor, person, DataClass.LOCATION)
+    if since > timezone.localdate():
+        raise ValidationError({"since": _("A stay cannot start in the future.")})
+    current = person.presences.filter(until__isnull=True).order_by("-since").first()
+    if current and current.since > since:
+        raise ValidationError({"since": _("The person's current stay started later than this date.")})
+    if current:
+        current.until = since
+        current.save(update_fields=["until"])
+    presence = Presence(person=person, place=place, since=since, source=source, recorded_by=actor)
+    presence.full_clean(exclude=["person", "recorded_by"])
+    presence.save()
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=presence, person_id=person.pk,
+        changes={"place": [None, place.pk], "since": [None, since.isoformat()], "source": [None, source]},
+    )
+    timeline_note(person=person, actor=actor, summary=_("Whereabouts recorded: %(place)s") % {"place": place.name})
+    return presence
+
+
+PARENT_KIND_VALUES = tuple(str(k) for k in PARENT_KINDS)

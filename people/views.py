@@ -1,0 +1,198 @@
+"""Registry pages. Thin: parse the form, call a service or selector, render."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from access import policy
+from access.rules import Action, Capability, DataClass
+from audit.models import AuditAction
+from audit.services import audit_record
+from casework.services import returnee_register
+from core.errors import refuse
+from core.forms import add_service_errors
+from people import selectors, services
+from people.forms import (
+    DocumentForm,
+    EvidenceForm,
+    NameForm,
+    PersonFieldsForm,
+    PresenceForm,
+    RelationshipForm,
+    RelativeForm,
+    SearchForm,
+)
+from people.models import Person
+
+
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    page = None
+    if form.is_valid() or not request.GET:
+        data = form.cleaned_data if request.GET else {}
+        place = data.get("place")
+        page = selectors.person_search(
+            request.user, query=data.get("q", ""), category=data.get("category", ""),
+            state=data.get("state", ""), place_id=place.pk if place else None, page_number=request.GET.get("page", 1),
+        )
+    context = {"form": form, "page": page, "script": request.user.preferred_script}  # type: ignore[union-attr]
+    template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    view = selectors.person_view(request.user, person_id)
+    return render(request, "people/detail.html", {"view": view, "person": view.person,
+                                                  "script": request.user.preferred_script})  # type: ignore[union-attr]
+
+
+def _names_from(form: NameForm) -> list[dict[str, Any]]:
+    return [{k: v for k, v in form.cleaned_data.items()}]
+
+
+def _person_fields(form: PersonFieldsForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    for key in ("estimated_age_min", "estimated_age_max", "birth_date", "age_estimated_on"):
+        data.setdefault(key, None)
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_register(request: HttpRequest) -> HttpResponse:
+    if not policy.has_capability(request.user, Capability.REGISTER_PERSON):
+        raise refuse()
+    name_form = NameForm(request.POST or None, prefix="name")
+    person_form = PersonFieldsForm(request.POST or None, prefix="person")
+    if request.method == "POST" and name_form.is_valid() and person_form.is_valid():
+        try:
+            case = returnee_register(actor=request.user, names=_names_from(name_form), **_person_fields(person_form))
+        except ValidationError as error:
+            add_service_errors(person_form, error)
+        else:
+            return redirect("person-detail", person_id=case.person_id)
+    return render(request, "people/register.html", {"name_form": name_form, "person_form": person_form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = policy.person_for_user(request.user, person_id)
+    changeable = policy.classes_for(request.user, person, Action.CHANGE)
+    allowed = {f for f, klass in Person.DATA_CLASSES.items() if klass in changeable and f != "photo"}
+    if not allowed:
+        raise refuse()
+    form = PersonFieldsForm(request.POST or None, initial=PersonFieldsForm.initial_for(person), allowed_fields=allowed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, **_changed(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("person-detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": person, "title": _("Edit personal details")})
+
+
+def _changed(form: PersonFieldsForm) -> dict[str, Any]:
+    return {name: form.cleaned_data.get(name) for name in form.changed_data}
+
+
+def _simple_form_view(
+    request: HttpRequest, person_id: int, form_class: type, title: str, save: Any
+) -> HttpResponse:
+    """A page with one form that adds one thing to a person, through `save(person, cleaned_data)`."""
+    person = policy.person_for_user(request.user, person_id)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(person, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("person-detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": person, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def name_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _simple_form_view(request, person_id, NameForm, _("Add a name"),
+                             lambda person, data: services.name_add(actor=request.user, person=person, **data))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _simple_form_view(request, person_id, DocumentForm, _("Add an identity document"),
+                             lambda person, data: services.document_add(actor=request.user, person=person, **data))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _simple_form_view(
+        request, person_id, EvidenceForm, _("Add evidence of citizenship"),
+        lambda person, data: services.citizenship_evidence_add(actor=request.user, person=person, **data),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def presence_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _simple_form_view(request, person_id, PresenceForm, _("Record whereabouts"),
+                             lambda person, data: services.presence_record(actor=request.user, person=person, **data))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    def save(person: Person, data: dict[str, Any]) -> None:
+        try:
+            other = policy.person_for_user(request.user, data["other"])
+        except Http404:
+            raise ValidationError({"other": _("No person with this number is within your reach.")}) from None
+        services.relationship_add(actor=request.user, subject=person, obj=other, kind=data["kind"],
+                                  basis=data["basis"], note=data["note"])
+
+    return _simple_form_view(request, person_id, RelationshipForm, _("Link to a registered person"), save)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relative_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Register a new person (a relative at home, a child born abroad) already linked to this one."""
+    person = policy.person_for_user(request.user, person_id)
+    relation_form = RelativeForm(request.POST or None, prefix="relation")
+    name_form = NameForm(request.POST or None, prefix="name")
+    person_form = PersonFieldsForm(request.POST or None, prefix="person")
+    forms_ok = request.method == "POST" and all(f.is_valid() for f in (relation_form, name_form, person_form))
+    if forms_ok:
+        try:
+            relative = services.relative_register(
+                actor=request.user, of_person=person, kind=relation_form.cleaned_data["kind"],
+                basis=relation_form.cleaned_data["basis"], names=_names_from(name_form), **_person_fields(person_form),
+            )
+        except ValidationError as error:
+            add_service_errors(person_form, error)
+        else:
+            return redirect("person-detail", person_id=relative.pk)
+    return render(request, "people/relative.html", {"person": person, "relation_form": relation_form,
+                                                    "name_form": name_form, "person_form": person_form})
+
+
+@login_required
+def person_photo(request: HttpRequest, person_id: int) -> FileResponse:
+    """The photo, only through the policy, as an attachment never cached."""
+    person = policy.person_for_user(request.user, person_id)
+    if not policy.can(request.user, Action.VIEW, DataClass.IDENTITY, person) or not person.photo:
+        raise Http404
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, person_id=person.pk,
+                 changes={"photo": ["viewed", "viewed"]})
+    return FileResponse(person.photo.open("rb"), as_attachment=True, filename=f"person-{person.pk}-photo")
