@@ -79,12 +79,11 @@ def persons_visible_to(user: Any) -> QuerySet[Person]:
     case_person_ids = cases_visible_to(user).values("person_id")
     if not reaches_cases(user):
         return Person.objects.none()
-    relatives = Relationship.objects.filter(
-        Q(subject_id__in=case_person_ids) | Q(object_id__in=case_person_ids)
-    )
-    relative_ids = relatives.values("subject_id").union(relatives.values("object_id"))
+    linked_as_subject = Relationship.objects.filter(object_id__in=case_person_ids).values("subject_id")
+    linked_as_object = Relationship.objects.filter(subject_id__in=case_person_ids).values("object_id")
     return Person.objects.filter(
-        Q(id__in=case_person_ids) | (Q(case__isnull=True) & Q(id__in=relative_ids))
+        Q(id__in=case_person_ids)
+        | (Q(case__isnull=True) & (Q(id__in=linked_as_subject) | Q(id__in=linked_as_object)))
     )
 
 

@@ -32,6 +32,8 @@ from people.models import Person
 
 @login_required
 def person_search(request: HttpRequest) -> HttpResponse:
+    if not policy.reaches_cases(request.user):
+        raise refuse(_("Your role does not work with individual persons."))
     form = SearchForm(request.GET or None)
     page = None
     if form.is_valid() or not request.GET:

@@ -46,7 +46,7 @@ urlpatterns = [
     path("cases/<int:case_id>/notes/new/", casework_views.case_note_add, name="case-note-add"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(router.urls)),
+    path("api/v1/", include((router.urls, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", healthz),
