@@ -1,10 +1,9 @@
 """The admin site is for system administrators: users, agencies, teams, places, NDA versions. Never cases."""
 
-from typing import Any
-
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -22,12 +21,26 @@ admin.site.has_permission = _is_user_manager  # type: ignore[method-assign]
 admin.site.site_header = _("Zhusan administration")
 
 
-class UserForm(forms.ModelForm):
-    roles = forms.MultipleChoiceField(choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple)
+class UserForm(UserChangeForm):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
-    class Meta:
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
         model = User
-        fields = "__all__"
+        fields = (
+            "username",
+            "password",
+            "first_name",
+            "last_name",
+            "email",
+            "is_active",
+            "is_staff",
+            "agency",
+            "team",
+            "roles",
+            "preferred_script",
+        )
 
 
 @admin.register(User)
@@ -35,13 +48,14 @@ class UserAdmin(BaseUserAdmin):
     form = UserForm
     list_display = ("username", "first_name", "last_name", "agency", "team", "is_active")
     list_filter = ("agency", "is_active")
+    # Access comes from agency, team and roles (access.rules), not Django's groups and permissions.
     fieldsets = (
-        *(BaseUserAdmin.fieldsets or ()),
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email")}),
         (_("Programme"), {"fields": ("agency", "team", "roles", "preferred_script")}),
+        (_("Status"), {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
     )
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return ("is_superuser", "user_permissions", "groups", "last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined")
 
 
 @admin.register(Agency)

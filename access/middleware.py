@@ -21,10 +21,6 @@ class NdaRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(_OPEN_PREFIXES)
-            and not has_accepted_current_nda(user)
-        ):
+        if user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES) and not has_accepted_current_nda(user):
             return redirect(f"{reverse('nda')}?next={request.path}")
         return self.get_response(request)

@@ -61,7 +61,12 @@ class User(AbstractUser):
     """A member of staff. What they may see follows from their agency, team and roles (see access.rules)."""
 
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("agency")
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("agency"),
     )
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("team")
@@ -80,7 +85,7 @@ class User(AbstractUser):
         unknown = [r for r in self.roles if r not in Role.values]
         if unknown:
             raise ValidationError({"roles": _("Unknown roles: %(roles)s") % {"roles": ", ".join(unknown)}})
-        if self.team_id and self.agency_id and self.team.agency_id != self.agency_id:
+        if self.team is not None and self.agency_id and self.team.agency_id != self.agency_id:
             raise ValidationError({"team": _("The team must belong to the user's agency.")})
 
     @property

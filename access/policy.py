@@ -25,6 +25,7 @@ class NotVisible(Http404):
 
 # --- who the user is -----------------------------------------------------------------------------------------
 
+
 def has_accepted_current_nda(user: Any) -> bool:
     """True when the user accepted the NDA in force. Cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
@@ -56,6 +57,7 @@ def reaches_cases(user: Any) -> bool:
 
 # --- which cases and persons -------------------------------------------------------------------------------
 
+
 def _assigned_q(user: Any) -> Q:
     open_assignment = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
     q = Q(caseworker=user) | Q(supervisor=user) | Q(Exists(open_assignment))
@@ -82,8 +84,7 @@ def persons_visible_to(user: Any) -> QuerySet[Person]:
     linked_as_subject = Relationship.objects.filter(object_id__in=case_person_ids).values("subject_id")
     linked_as_object = Relationship.objects.filter(subject_id__in=case_person_ids).values("object_id")
     return Person.objects.filter(
-        Q(id__in=case_person_ids)
-        | (Q(case__isnull=True) & (Q(id__in=linked_as_subject) | Q(id__in=linked_as_object)))
+        Q(id__in=case_person_ids) | (Q(case__isnull=True) & (Q(id__in=linked_as_subject) | Q(id__in=linked_as_object)))
     )
 
 
@@ -110,7 +111,9 @@ def _classes_from(rules: list[RoleRule], reached: set[Scope], action: Action) ->
     return frozenset(classes)
 
 
-def classes_by_person(user: Any, person_ids: Iterable[int], action: Action = Action.VIEW) -> dict[int, frozenset[DataClass]]:
+def classes_by_person(
+    user: Any, person_ids: Iterable[int], action: Action = Action.VIEW
+) -> dict[int, frozenset[DataClass]]:
     """For many persons at once (four queries, whatever their number): the classes the user may `action`.
 
     A person with a case is reached through it; a relative without a case through the cases of the
@@ -137,8 +140,9 @@ def classes_by_person(user: Any, person_ids: Iterable[int], action: Action = Act
         linked_cases = {}
     all_case_ids = {c.pk for c in cases.values()} | {c.pk for c in linked_cases.values()}
     assigned = set(
-        CaseAssignment.objects.filter(case_id__in=all_case_ids, user=user, ended_at__isnull=True)
-        .values_list("case_id", flat=True)
+        CaseAssignment.objects.filter(case_id__in=all_case_ids, user=user, ended_at__isnull=True).values_list(
+            "case_id", flat=True
+        )
     )
     result: dict[int, frozenset[DataClass]] = {}
     for pid in ids:
@@ -172,6 +176,7 @@ def can_transition(user: Any, case: Case, transition: Transition) -> bool:
 
 
 # --- fetch and authorise together --------------------------------------------------------------------------
+
 
 def case_for_user(user: Any, case_id: Any) -> Case:
     try:

@@ -42,7 +42,13 @@ class DataClass(models.TextChoices):
 
 # Values of these classes never appear in clear in the audit log's change records.
 SENSITIVE_CLASSES = frozenset(
-    {DataClass.LEGAL, DataClass.MEDICAL, DataClass.PSYCHOLOGICAL, DataClass.GENETIC, DataClass.CHILD_PROTECTION}
+    {
+        DataClass.LEGAL,
+        DataClass.MEDICAL,
+        DataClass.PSYCHOLOGICAL,
+        DataClass.GENETIC,
+        DataClass.CHILD_PROTECTION,
+    }
 )
 
 
@@ -92,40 +98,77 @@ C = Capability
 # v = view, c = change, e = export.  A class not named is invisible to the role.
 RULES: dict[Role, RoleRule] = {
     Role.FIELD_REGISTRAR: rule(
-        Scope.ASSIGNED, (C.REGISTER_PERSON, C.TRANSITION_CASE),
-        identity="vc", contact="vc", location="vc", family="vc",
+        Scope.ASSIGNED,
+        (C.REGISTER_PERSON, C.TRANSITION_CASE),
+        identity="vc",
+        contact="vc",
+        location="vc",
+        family="vc",
     ),
     Role.CASEWORKER: rule(
-        Scope.ASSIGNED, (C.REGISTER_PERSON, C.TRANSITION_CASE),
-        identity="vce", contact="vce", location="vce", family="vce", child_protection="vc",
+        Scope.ASSIGNED,
+        (C.REGISTER_PERSON, C.TRANSITION_CASE),
+        identity="vce",
+        contact="vce",
+        location="vce",
+        family="vce",
+        child_protection="vc",
     ),
     Role.SUPERVISOR: rule(
-        Scope.AGENCY, (C.REGISTER_PERSON, C.TRANSITION_CASE, C.CLOSE_CASE, C.ASSIGN_CASE),
-        identity="vce", contact="vce", location="vce", family="vce", child_protection="vce",
+        Scope.AGENCY,
+        (C.REGISTER_PERSON, C.TRANSITION_CASE, C.CLOSE_CASE, C.ASSIGN_CASE),
+        identity="vce",
+        contact="vce",
+        location="vce",
+        family="vce",
+        child_protection="vce",
     ),
     Role.AGENCY_MANAGER: rule(
-        Scope.AGENCY, (C.ASSIGN_CASE, C.VIEW_STATISTICS),
-        identity="v", contact="v", location="v", family="v", child_protection="v",
+        Scope.AGENCY,
+        (C.ASSIGN_CASE, C.VIEW_STATISTICS),
+        identity="v",
+        contact="v",
+        location="v",
+        family="v",
+        child_protection="v",
     ),
     Role.MEDICAL_OFFICER: rule(
-        Scope.ASSIGNED, (),
-        identity="v", location="v", family="v", medical="vc",
+        Scope.ASSIGNED,
+        (),
+        identity="v",
+        location="v",
+        family="v",
+        medical="vc",
     ),
     Role.PSYCHOLOGIST: rule(
-        Scope.ASSIGNED, (),
-        identity="v", family="v", psychological="vc", child_protection="v",
+        Scope.ASSIGNED,
+        (),
+        identity="v",
+        family="v",
+        psychological="vc",
+        child_protection="v",
     ),
     Role.LEGAL_OFFICER: rule(
-        Scope.ASSIGNED, (),
-        identity="v", location="v", family="v", legal="vc",
+        Scope.ASSIGNED,
+        (),
+        identity="v",
+        location="v",
+        family="v",
+        legal="vc",
     ),
     Role.LAB_ANALYST: rule(
-        Scope.ASSIGNED, (),
-        identity="v", family="v", genetic="vc",
+        Scope.ASSIGNED,
+        (),
+        identity="v",
+        family="v",
+        genetic="vc",
     ),
     Role.REGISTRY_OFFICER: rule(
-        Scope.ASSIGNED, (),
-        identity="vc", family="vc", location="v",
+        Scope.ASSIGNED,
+        (),
+        identity="vc",
+        family="vc",
+        location="v",
     ),
     Role.STATISTICIAN: rule(Scope.NONE, (C.VIEW_STATISTICS,)),
     Role.AUDITOR: rule(Scope.NONE, (C.VIEW_AUDIT,)),

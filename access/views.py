@@ -25,8 +25,12 @@ class LoginView(auth_views.LoginView):
         return response
 
     def form_invalid(self, form: Any) -> HttpResponse:
-        audit_record(actor=None, action=AuditAction.LOGIN_FAILED, request=self.request,
-                     changes={"username": [None, str(form.data.get("username", ""))[:150]]})
+        audit_record(
+            actor=None,
+            action=AuditAction.LOGIN_FAILED,
+            request=self.request,
+            changes={"username": [None, str(form.data.get("username", ""))[:150]]},
+        )
         return super().form_invalid(form)
 
 
@@ -47,6 +51,11 @@ def nda(request: HttpRequest) -> HttpResponse:
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = reverse("dashboard")
         return redirect(target)
-    return render(request, "access/nda.html", {
-        "nda": current, "accepted": policy.has_accepted_current_nda(request.user),
-    })
+    return render(
+        request,
+        "access/nda.html",
+        {
+            "nda": current,
+            "accepted": policy.has_accepted_current_nda(request.user),
+        },
+    )

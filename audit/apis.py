@@ -11,8 +11,19 @@ from audit.selectors import audit_entries
 class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
-        fields = ["id", "at", "actor_username", "agency_name", "action", "object_type", "object_id", "person_id",
-                  "changes", "reason", "path"]
+        fields = [
+            "id",
+            "at",
+            "actor_username",
+            "agency_name",
+            "action",
+            "object_type",
+            "object_id",
+            "person_id",
+            "changes",
+            "reason",
+            "path",
+        ]
 
 
 class AuditFilterSerializer(serializers.Serializer):
@@ -32,5 +43,5 @@ class AuditViewSet(viewsets.ViewSet):
         filters.is_valid(raise_exception=True)
         entries = audit_entries(request.user, **filters.validated_data)
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(entries, request)  # type: ignore[arg-type]
+        page = paginator.paginate_queryset(entries, request)
         return paginator.get_paginated_response(AuditEntrySerializer(page, many=True).data)

@@ -1,5 +1,3 @@
-from typing import Any
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -16,29 +14,44 @@ from casework import services
 from casework.models import Case, CaseEvent, CaseNote
 from casework.transitions import TRANSITIONS, CaseState
 
-
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
 
 class CaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
-        fields = ["id", "number", "person", "parent_case", "state", "responsible_agency", "team", "caseworker",
-                  "supervisor", "opened_at", "state_changed_at", "evacuated_on"]
+        fields = [
+            "id",
+            "number",
+            "person",
+            "parent_case",
+            "state",
+            "responsible_agency",
+            "team",
+            "caseworker",
+            "supervisor",
+            "opened_at",
+            "state_changed_at",
+            "evacuated_on",
+        ]
 
 
 class TransitionOptionSerializer(serializers.Serializer):
     name = serializers.CharField()
     target = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     reason_required = serializers.BooleanField()
 
 
 class TransitionInputSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=[t.name for t in TRANSITIONS])
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    on = serializers.DateField(required=False, allow_null=True, default=None,
-                               help_text="Date of evacuation, for the 'evacuate' transition.")
+    on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Date of evacuation, for the 'evacuate' transition.",
+    )
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
@@ -66,15 +79,17 @@ class AssignmentInputSerializer(serializers.Serializer):
 class CaseViewSet(viewsets.ViewSet):
     """Cases the user may reach. State changes go through `transitions`, never through an update."""
 
-    @extend_schema(parameters=[OpenApiParameter("state", str, enum=CaseState.values), OpenApiParameter("page", int)],
-                   responses=CaseSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("state", str, enum=CaseState.values), OpenApiParameter("page", int)],
+        responses=CaseSerializer(many=True),
+    )
     def list(self, request: Request) -> Response:
         cases = policy.cases_visible_to(request.user).order_by("number")
         state = request.query_params.get("state")
         if state:
             cases = cases.filter(state=state)
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(cases, request)  # type: ignore[arg-type]
+        page = paginator.paginate_queryset(cases, request)
         return paginator.get_paginated_response(CaseSerializer(page, many=True).data)
 
     @extend_schema(parameters=[ID], responses=CaseSerializer)
@@ -94,8 +109,10 @@ class CaseViewSet(viewsets.ViewSet):
             payload.is_valid(raise_exception=True)
             case = services.case_transition(actor=request.user, case=case, **payload.validated_data)
             return Response(CaseSerializer(case).data)
-        options = [{"name": t.name, "target": t.target, "label": str(t.label), "reason_required": t.reason_required}
-                   for t in services.transitions_allowed(request.user, case)]
+        options = [
+            {"name": t.name, "target": t.target, "label": str(t.label), "reason_required": t.reason_required}
+            for t in services.transitions_allowed(request.user, case)
+        ]
         return Response(options)
 
     @extend_schema(parameters=[ID], responses=CaseEventSerializer(many=True))
@@ -116,8 +133,13 @@ class CaseViewSet(viewsets.ViewSet):
             return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
         classes = policy.visible_classes(request.user, case)
         notes = case.notes.filter(data_class__in=classes).select_related("author")
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, person_id=case.person_id,
-                     changes={"notes": sorted(classes & {DataClass(n.data_class) for n in notes})})
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            obj=case,
+            person_id=case.person_id,
+            changes={"notes": sorted(classes & {DataClass(n.data_class) for n in notes})},
+        )
         return Response(NoteSerializer(notes, many=True).data)
 
     @extend_schema(parameters=[ID], request=AssignmentInputSerializer, responses={201: None})
@@ -128,5 +150,3 @@ class CaseViewSet(viewsets.ViewSet):
         payload.is_valid(raise_exception=True)
         assignment = services.case_assign(actor=request.user, case=case, **payload.validated_data)
         return Response({"id": assignment.pk}, status=status.HTTP_201_CREATED)
-
-

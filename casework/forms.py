@@ -7,7 +7,9 @@ from casework.transitions import TRANSITIONS
 
 class TransitionForm(forms.Form):
     transition = forms.ChoiceField(choices=[(t.name, t.label) for t in TRANSITIONS])
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class NoteForm(forms.Form):

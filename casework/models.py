@@ -16,7 +16,11 @@ class Case(models.Model):
     number = models.CharField(_("case number"), max_length=30, unique=True)
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="case", verbose_name=_("person"))
     parent_case = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="child_cases",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="child_cases",
         verbose_name=_("mother's or guardian's case"),
     )
     state = models.CharField(_("state"), max_length=20, choices=CaseState.choices, default=CaseState.IDENTIFIED)
@@ -27,11 +31,19 @@ class Case(models.Model):
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases", verbose_name=_("team")
     )
     caseworker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cases_as_caseworker",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_as_caseworker",
         verbose_name=_("caseworker"),
     )
     supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cases_as_supervisor",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_as_supervisor",
         verbose_name=_("supervisor"),
     )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
@@ -41,8 +53,18 @@ class Case(models.Model):
 
     DATA_CLASSES = {
         f: DataClass.IDENTITY
-        for f in ("number", "state", "responsible_agency", "team", "caseworker", "supervisor", "parent_case",
-                  "opened_at", "state_changed_at", "evacuated_on")
+        for f in (
+            "number",
+            "state",
+            "responsible_agency",
+            "team",
+            "caseworker",
+            "supervisor",
+            "parent_case",
+            "opened_at",
+            "state_changed_at",
+            "evacuated_on",
+        )
     }
 
     class Meta:
@@ -70,7 +92,9 @@ class CaseAssignment(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "user"], condition=Q(ended_at__isnull=True), name="one_open_assignment_per_user"
+                fields=["case", "user"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_assignment_per_user",
             ),
         ]
 

@@ -17,8 +17,11 @@ def cases_by_state(user: Any) -> list[tuple[str, str, int]]:
 
 def my_cases(user: Any, limit: int = 10) -> QuerySet[Case]:
     return (
-        policy.cases_visible_to(user).filter(caseworker=user)
-        .select_related("person").prefetch_related("person__names").order_by("-state_changed_at")[:limit]
+        policy.cases_visible_to(user)
+        .filter(caseworker=user)
+        .select_related("person")
+        .prefetch_related("person__names")
+        .order_by("-state_changed_at")[:limit]
     )
 
 
@@ -29,6 +32,9 @@ _WAITING_STATES = sorted({t.source for t in TRANSITIONS} - {CaseState.CLOSED, Ca
 def next_tasks(user: Any, limit: int = 10) -> QuerySet[Case]:
     """The user's open cases that have waited longest in their state."""
     return (
-        policy.cases_visible_to(user).filter(caseworker=user, state__in=_WAITING_STATES)
-        .select_related("person").prefetch_related("person__names").order_by("state_changed_at")[:limit]
+        policy.cases_visible_to(user)
+        .filter(caseworker=user, state__in=_WAITING_STATES)
+        .select_related("person")
+        .prefetch_related("person__names")
+        .order_by("state_changed_at")[:limit]
     )

@@ -18,7 +18,7 @@ from casework.models import Case, CaseAssignment, CaseEvent, CaseEventKind, Case
 from casework.transitions import TRANSITIONS_BY_NAME, CaseState, Transition, transitions_from
 from core.errors import refuse
 from people.models import Person
-from people.services import person_register
+from people.services import person_register, relative_register
 
 
 def next_case_number(year: int) -> str:
@@ -39,7 +39,10 @@ def case_open(
     supervisor: User | None = None,
     parent_case: Case | None = None,
 ) -> Case:
-    """Open a person's case. The actor's agency is responsible unless another is named; a child links to a parent case."""
+    """Open a person's case. The actor's agency is responsible unless another is named.
+
+    A child's case links to the mother's or guardian's case through `parent_case`.
+    """
     if not policy.has_capability(actor, Capability.REGISTER_PERSON):
         raise refuse(_("You may not open cases."))
     if Case.objects.filter(person=person).exists():
@@ -53,16 +56,29 @@ def case_open(
         caseworker = actor
     case = Case(
         number=next_case_number(timezone.localdate().year),
-        person=person, responsible_agency=agency, team=team or actor.team,
-        caseworker=caseworker, supervisor=supervisor, parent_case=parent_case,
+        person=person,
+        responsible_agency=agency,
+        team=team or actor.team,
+        caseworker=caseworker,
+        supervisor=supervisor,
+        parent_case=parent_case,
     )
     case.full_clean(exclude=["person", "parent_case", "team", "caseworker", "supervisor", "responsible_agency"])
     case.save()
-    CaseEvent.objects.create(case=case, actor=actor, kind=CaseEventKind.OPENED, to_state=case.state,
-                             summary=_("Case opened"))
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=case, person_id=person.pk,
-                 changes={"number": [None, case.number], "state": [None, case.state],
-                          "responsible_agency": [None, agency.pk]})
+    CaseEvent.objects.create(
+        case=case, actor=actor, kind=CaseEventKind.OPENED, to_state=case.state, summary=_("Case opened")
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=case,
+        person_id=person.pk,
+        changes={
+            "number": [None, case.number],
+            "state": [None, case.state],
+            "responsible_agency": [None, agency.pk],
+        },
+    )
     return case
 
 
@@ -82,6 +98,32 @@ def returnee_register(
 
 
 @transaction.atomic
+def relative_register_with_case(
+    *,
+    actor: Any,
+    of_person: Person,
+    kind: str,
+    names: list[dict[str, Any]],
+    basis: str = "declared",
+    **person_fields: Any,
+) -> Person:
+    """Register a relative of a person; a child of someone with a case gets their own case, linked to it."""
+    relative = relative_register(actor=actor, of_person=of_person, kind=kind, names=names, basis=basis, **person_fields)
+    parent_case = Case.objects.filter(person=of_person).first() if kind == "child" else None
+    if parent_case is not None:
+        case_open(
+            actor=actor,
+            person=relative,
+            parent_case=parent_case,
+            responsible_agency=parent_case.responsible_agency,
+            team=parent_case.team,
+            caseworker=parent_case.caseworker,
+            supervisor=parent_case.supervisor,
+        )
+    return relative
+
+
+@transaction.atomic
 def case_transition(
     *, actor: Any, case: Case, transition: str | Transition, reason: str = "", on: date | None = None
 ) -> Case:
@@ -93,8 +135,12 @@ def case_transition(
     if not policy.can_transition(actor, case, step):
         raise refuse(_("You may not make this change to this case."))
     if case.state != step.source:
-        raise ValidationError({"transition": _("A case in state '%(state)s' cannot be moved by '%(step)s'.")
-                               % {"state": CaseState(case.state).label, "step": step.label}})
+        raise ValidationError(
+            {
+                "transition": _("A case in state '%(state)s' cannot be moved by '%(step)s'.")
+                % {"state": CaseState(case.state).label, "step": step.label}
+            }
+        )
     reason = reason.strip()
     if step.reason_required and not reason:
         raise ValidationError({"reason": _("Give a reason for this change.")})
@@ -106,10 +152,23 @@ def case_transition(
     if step.target == CaseState.EVACUATED:
         case.evacuated_on = on or timezone.localdate()
     case.save(update_fields=["state", "state_changed_at", "evacuated_on"])
-    CaseEvent.objects.create(case=case, actor=actor, kind=CaseEventKind.TRANSITION, from_state=source,
-                             to_state=step.target, summary=str(step.label), reason=reason)
-    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=case, person_id=case.person_id,
-                 changes={"state": [source, step.target]}, reason=reason)
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=CaseEventKind.TRANSITION,
+        from_state=source,
+        to_state=step.target,
+        summary=str(step.label),
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=case,
+        person_id=case.person_id,
+        changes={"state": [source, step.target]},
+        reason=reason,
+    )
     return case
 
 
@@ -129,11 +188,20 @@ def case_assign(*, actor: Any, case: Case, user: User, purpose: str) -> CaseAssi
     if case.assignments.filter(user=user, ended_at__isnull=True).exists():
         raise ValidationError({"user": _("This user is already assigned to the case.")})
     assignment = CaseAssignment.objects.create(case=case, user=user, purpose=purpose, assigned_by=actor)
-    CaseEvent.objects.create(case=case, actor=actor, kind=CaseEventKind.ASSIGNED,
-                             summary=_("%(user)s assigned: %(purpose)s") % {"user": user.get_full_name() or user.username,
-                                                                        "purpose": purpose})
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=assignment, person_id=case.person_id,
-                 changes={"user": [None, user.pk], "purpose": [None, purpose]})
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=CaseEventKind.ASSIGNED,
+        summary=_("%(user)s assigned: %(purpose)s")
+        % {"user": user.get_full_name() or user.username, "purpose": purpose},
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=assignment,
+        person_id=case.person_id,
+        changes={"user": [None, user.pk], "purpose": [None, purpose]},
+    )
     return assignment
 
 
@@ -149,8 +217,17 @@ def case_note_add(*, actor: Any, case: Case, data_class: str, text: str) -> Case
     note = CaseNote(case=case, data_class=klass, text=text, author=actor)
     note.full_clean(exclude=["case", "author"])
     note.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=note, person_id=case.person_id,
-                 changes={"data_class": [None, klass], "text": ["***", "***"]})
-    CaseEvent.objects.create(case=case, actor=actor, kind=CaseEventKind.NOTE,
-                             summary=_("Note added: %(kind)s") % {"kind": klass.label})
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=note,
+        person_id=case.person_id,
+        changes={"data_class": [None, klass], "text": ["***", "***"]},
+    )
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=CaseEventKind.NOTE,
+        summary=_("Note added: %(kind)s") % {"kind": klass.label},
+    )
     return note

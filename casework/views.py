@@ -11,6 +11,7 @@ from access.rules import Capability
 from casework import selectors, services
 from casework.forms import NoteForm, TransitionForm
 from core.errors import messages_by_field
+from core.http import preferred_script
 
 
 @login_required
@@ -23,7 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sees_audit": policy.has_capability(request.user, Capability.VIEW_AUDIT),
         "sees_statistics": policy.has_capability(request.user, Capability.VIEW_STATISTICS),
         "manages_users": policy.has_capability(request.user, Capability.MANAGE_USERS),
-        "script": request.user.preferred_script,  # type: ignore[union-attr]
+        "script": preferred_script(request),
     }
     return render(request, "casework/dashboard.html", context)
 
@@ -43,8 +44,12 @@ def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
         messages.error(request, _("Choose a valid change of state."))
     else:
         try:
-            services.case_transition(actor=request.user, case=case, transition=form.cleaned_data["transition"],
-                                     reason=form.cleaned_data["reason"])
+            services.case_transition(
+                actor=request.user,
+                case=case,
+                transition=form.cleaned_data["transition"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             _flash_errors(request, error)
         else:

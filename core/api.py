@@ -16,15 +16,21 @@ from core.middleware import record_refusal
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     request = context.get("request")
-    if request is not None and isinstance(exc, PermissionDenied | Http404):
+    if request is not None and isinstance(exc, PermissionDenied | exceptions.PermissionDenied | Http404):
         record_refusal(request, exc)
     if isinstance(exc, DjangoValidationError):
         return Response(
-            {"detail": _("The request was refused: see the messages per field."), "errors": messages_by_field(exc)},
+            {
+                "detail": _("The request was refused: see the messages per field."),
+                "errors": messages_by_field(exc),
+            },
             status=status.HTTP_400_BAD_REQUEST,
         )
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
         errors = response.data if isinstance(response.data, dict) else {"__all__": response.data}
-        response.data = {"detail": _("The request was refused: see the messages per field."), "errors": errors}
+        response.data = {
+            "detail": _("The request was refused: see the messages per field."),
+            "errors": errors,
+        }
     return response

@@ -40,10 +40,12 @@ class RefusalAuditMiddleware:
 
 def record_refusal(request: HttpRequest, exception: Exception) -> None:
     from django.core.exceptions import PermissionDenied
+    from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
     from access.policy import NotVisible
     from audit.models import AuditAction
     from audit.services import audit_record
 
-    if isinstance(exception, PermissionDenied | NotVisible) and request.user.is_authenticated:
+    refused = isinstance(exception, PermissionDenied | ApiPermissionDenied | NotVisible)
+    if refused and request.user.is_authenticated:
         audit_record(actor=request.user, action=AuditAction.DENIED, reason=str(exception)[:500], request=request)

@@ -5,6 +5,7 @@ Deterministic: the same random seed and fixed dates give the same data on every 
 inserts (a few thousand rows) rather than the services, and recorded as one audit entry.
 """
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -42,7 +43,8 @@ from people.models import (
 from people.transliteration import fold_tokens
 
 SEED = 2019
-# The four stages of the operation, January to June 2019, and how many people each brought back.
+# The four stages of the operation, January to June 2019, with the size each had (families are spread over
+# the dates in turn for now; exact per-wave manifests come with operations and waves).
 WAVES = [(date(2019, 1, 6), 47), (date(2019, 5, 9), 231), (date(2019, 5, 29), 79), (date(2019, 6, 10), 238)]
 WOMEN, MEN, CHILDREN, ORPHANS = 156, 33, 406, 31
 REFUSED_WOMEN = 6
@@ -115,18 +117,28 @@ class DemoBuilder:
         for short, team in {(u[3], u[4]) for u in USERS if u[4]}:
             self.teams[team] = Team.objects.create(agency=self.agencies[short], name=team)
         NdaVersion.objects.create(
-            version="2019-1", title="Non-disclosure of personal secrets of returnees", text=NDA_TEXT,
+            version="2019-1",
+            title="Non-disclosure of personal secrets of returnees",
+            text=NDA_TEXT,
             effective_from=timezone.make_aware(datetime(2019, 1, 1)),
         )
         p = self._place
-        kz, sy, iq, tr = (p("country", "Kazakhstan", code="KZ", ru="Казахстан", ar="كازاخستان"),
-                          p("country", "Syria", code="SY", ru="Сирия", ar="سوريا"),
-                          p("country", "Iraq", code="IQ", ru="Ирак", ar="العراق"),
-                          p("country", "Turkey", code="TR", ru="Турция", ar="تركيا"))
+        kz, sy, iq, tr = (
+            p("country", "Kazakhstan", code="KZ", ru="Казахстан", ar="كازاخستان"),
+            p("country", "Syria", code="SY", ru="Сирия", ar="سوريا"),
+            p("country", "Iraq", code="IQ", ru="Ирак", ar="العراق"),
+            p("country", "Turkey", code="TR", ru="Турция", ar="تركيا"),
+        )
         p("camp", "al-Hol", parent=sy, ru="Аль-Холь", ar="الهول")
         p("camp", "Roj", parent=sy, ru="Рож", ar="روج")
         p("camp", "Ain Issa", parent=sy, ru="Айн-Иса", ar="عين عيسى")
-        p("prison", "Baghdad central prison", parent=iq, ru="Центральная тюрьма Багдада", ar="سجن بغداد المركزي")
+        p(
+            "prison",
+            "Baghdad central prison",
+            parent=iq,
+            ru="Центральная тюрьма Багдада",
+            ar="سجن بغداد المركزي",
+        )
         p("settlement", "Raqqa", parent=sy, ru="Ракка", ar="الرقة")
         p("settlement", "Mosul", parent=iq, ru="Мосул", ar="الموصل")
         p("consulate", "Consulate General in Istanbul", parent=tr, ru="Генеральное консульство в Стамбуле")
@@ -144,8 +156,12 @@ class DemoBuilder:
             r = p("region", region, parent=kz, ru=ru)
             for town in towns:
                 p("settlement", town, parent=r)
-        p("facility", "Aktau rehabilitation and adaptation centre", parent=self.places["Aktau"],
-          ru="Центр реабилитации и адаптации, Актау")
+        p(
+            "facility",
+            "Aktau rehabilitation and adaptation centre",
+            parent=self.places["Aktau"],
+            ru="Центр реабилитации и адаптации, Актау",
+        )
         self.home_towns = [t for _, (_, towns) in regions.items() for t in towns]
 
     def _place(self, kind: str, name: str, parent: Place | None = None, code: str = "", **names: str) -> Place:
@@ -155,10 +171,16 @@ class DemoBuilder:
 
     def staff(self) -> None:
         for username, first, last, agency, team, roles in USERS:
-            user = User(username=username, first_name=first, last_name=last, agency=self.agencies[agency],
-                        team=self.teams.get(team) if team else None, roles=[str(r) for r in roles],
-                        is_staff=Role.SYSTEM_ADMINISTRATOR in roles,
-                        preferred_script="cyrl" if username in ("registry",) else "latn")
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                agency=self.agencies[agency],
+                team=self.teams.get(team) if team else None,
+                roles=[str(r) for r in roles],
+                is_staff=Role.SYSTEM_ADMINISTRATOR in roles,
+                preferred_script="cyrl" if username in ("registry",) else "latn",
+            )
             user.set_unusable_password()
             user.save()
             self.users[username] = user
@@ -166,8 +188,13 @@ class DemoBuilder:
     # --- persons --------------------------------------------------------------------------------------------
 
     def _person(self, sex: str, born: date | None, precision: str = BirthDatePrecision.DAY, **fields) -> Draft:
-        person = Person(sex=sex, birth_date=born, birth_date_precision=precision,
-                        citizenship_status=fields.pop("citizenship", CitizenshipStatus.CITIZEN), **fields)
+        person = Person(
+            sex=sex,
+            birth_date=born,
+            birth_date_precision=precision,
+            citizenship_status=fields.pop("citizenship", CitizenshipStatus.CITIZEN),
+            **fields,
+        )
         if precision == BirthDatePrecision.YEAR and born:
             person.birth_date = date(born.year, 1, 1)
         if precision == BirthDatePrecision.ESTIMATED and born:
@@ -181,20 +208,40 @@ class DemoBuilder:
         self.drafts.append(draft)
         return draft
 
-    def _name(self, draft: Draft, script: str, given: str, family: str = "", kind: str = NameKind.REGISTERED,
-              source: str = "", patronymic: str = "") -> None:
-        draft.names.append(PersonName(script=script, given=given, family=family, patronymic=patronymic, kind=kind,
-                                      source=source))
+    def _name(
+        self,
+        draft: Draft,
+        script: str,
+        given: str,
+        family: str = "",
+        kind: str = NameKind.REGISTERED,
+        source: str = "",
+        patronymic: str = "",
+    ) -> None:
+        draft.names.append(
+            PersonName(script=script, given=given, family=family, patronymic=patronymic, kind=kind, source=source)
+        )
 
     def _birth(self, on: date, age: int) -> date:
         return on - timedelta(days=365 * age + self.rng.randint(0, 364))
 
-    def _adult(self, sex: str, on: date, surname: tuple[str, str], given: tuple[str, str] | None = None,
-               latin: bool = True, alias: bool = False) -> Draft:
+    def _adult(
+        self,
+        sex: str,
+        on: date,
+        surname: tuple[str, str],
+        given: tuple[str, str] | None = None,
+        latin: bool = True,
+        alias: bool = False,
+    ) -> Draft:
         age = self.rng.randint(19, 45) if sex == Sex.FEMALE else self.rng.randint(21, 50)
         precision = BirthDatePrecision.DAY if self.rng.random() < 0.85 else BirthDatePrecision.YEAR
-        draft = self._person(sex, self._birth(on, age), precision,
-                             birth_place_actual=self.places[self.rng.choice(self.home_towns)])
+        draft = self._person(
+            sex,
+            self._birth(on, age),
+            precision,
+            birth_place_actual=self.places[self.rng.choice(self.home_towns)],
+        )
         draft.person.birth_place_registered = draft.person.birth_place_actual
         stock = N.FEMALE_GIVEN if sex == Sex.FEMALE else N.MALE_GIVEN
         given = given or self.rng.choice(stock)
@@ -207,10 +254,15 @@ class DemoBuilder:
             self._name(draft, "arab", self.rng.choice(aliases), "", NameKind.ALIAS, "Camp administration list")
         if self.rng.random() < 0.6:
             status = self.rng.choice([DocumentStatus.LOST, DocumentStatus.CONFISCATED, DocumentStatus.EXPIRED])
-            draft.documents.append(IdentityDocument(
-                doc_type=DocumentType.PASSPORT, number=f"N{self.rng.randint(10**7, 10**8 - 1)}",
-                issuing_state=self.places["Kazakhstan"], issued_on=date(2012, 1, 1) + timedelta(days=self.rng.randint(0, 900)),
-                status=status))
+            draft.documents.append(
+                IdentityDocument(
+                    doc_type=DocumentType.PASSPORT,
+                    number=f"N{self.rng.randint(10**7, 10**8 - 1)}",
+                    issuing_state=self.places["Kazakhstan"],
+                    issued_on=date(2012, 1, 1) + timedelta(days=self.rng.randint(0, 900)),
+                    status=status,
+                )
+            )
         return draft
 
     def _child(self, on: date, mother_age: int, surname: tuple[str, str], orphan: bool = False) -> Draft:
@@ -224,11 +276,19 @@ class DemoBuilder:
             precision = self.rng.choice([BirthDatePrecision.YEAR, BirthDatePrecision.ESTIMATED, BirthDatePrecision.DAY])
             # The programme lets the mother choose the registered place of birth; some keep Syria.
             registered = actual if self.rng.random() < 0.3 else self.places[self.rng.choice(self.home_towns)]
-            draft = self._person(sex, born, precision, birth_place_actual=actual, birth_place_registered=registered,
-                                 citizenship=CitizenshipStatus.CLAIMED if orphan else CitizenshipStatus.CITIZEN)
+            draft = self._person(
+                sex,
+                born,
+                precision,
+                birth_place_actual=actual,
+                birth_place_registered=registered,
+                citizenship=CitizenshipStatus.CLAIMED if orphan else CitizenshipStatus.CITIZEN,
+            )
         else:
             town = self.places[self.rng.choice(self.home_towns)]
-            draft = self._person(sex, born, BirthDatePrecision.DAY, birth_place_actual=town, birth_place_registered=town)
+            draft = self._person(
+                sex, born, BirthDatePrecision.DAY, birth_place_actual=town, birth_place_registered=town
+            )
         given = self.rng.choice(N.CHILD_FEMALE if sex == Sex.FEMALE else N.CHILD_MALE)
         family = (N.feminine(surname[0]), N.feminine(surname[1])) if sex == Sex.FEMALE else surname
         kind = NameKind.CHOSEN_BY_MOTHER if abroad and not orphan else NameKind.REGISTERED
@@ -236,8 +296,11 @@ class DemoBuilder:
         if self.rng.random() < 0.5:
             self._name(draft, "latn", given[1], family[1], NameKind.DECLARED, "Camp list")
         if abroad:
-            draft.documents.append(IdentityDocument(doc_type=DocumentType.BIRTH_CERTIFICATE, number="",
-                                                    status=DocumentStatus.TO_BE_RESTORED))
+            draft.documents.append(
+                IdentityDocument(
+                    doc_type=DocumentType.BIRTH_CERTIFICATE, number="", status=DocumentStatus.TO_BE_RESTORED
+                )
+            )
         return draft
 
     def _link(self, subject: Draft, obj: Draft, kind: str, basis: str = RelationshipBasis.DECLARED) -> None:
@@ -246,8 +309,14 @@ class DemoBuilder:
     def _evacuated_case(self, draft: Draft, on: date, state: str, parent: Draft | None, team: str) -> None:
         camp = self.rng.choice(["al-Hol", "al-Hol", "Roj"])
         home = self.places[self.rng.choice(self.home_towns)].name if not parent else None
-        draft.presences.append((camp, date(2018, 3, 1) + timedelta(days=self.rng.randint(0, 200)), on,
-                                "Camp administration list"))
+        draft.presences.append(
+            (
+                camp,
+                date(2018, 3, 1) + timedelta(days=self.rng.randint(0, 200)),
+                on,
+                "Camp administration list",
+            )
+        )
         centre_until = on + timedelta(days=30)
         draft.presences.append(("Aktau rehabilitation and adaptation centre", on, centre_until, "Centre register"))
         draft.case = {"state": state, "evacuated_on": on, "parent": parent, "team": team, "home": home}
@@ -270,8 +339,15 @@ class DemoBuilder:
             surname = rng.choice(N.FAMILY)
             team = "Mangystau reintegration team" if index % 2 == 0 else "Nur-Sultan team"
             mother = self._adult(Sex.FEMALE, on, surname, alias=rng.random() < 0.2, latin=rng.random() < 0.8)
-            state = rng.choice([CaseState.CLOSED, CaseState.FOLLOW_UP, CaseState.FOLLOW_UP,
-                                CaseState.IN_LOCAL_PROGRAMME, CaseState.RELOCATED])
+            state = rng.choice(
+                [
+                    CaseState.CLOSED,
+                    CaseState.FOLLOW_UP,
+                    CaseState.FOLLOW_UP,
+                    CaseState.IN_LOCAL_PROGRAMME,
+                    CaseState.RELOCATED,
+                ]
+            )
             self._evacuated_case(mother, on, state, None, team)
             mother_age = on.year - (mother.person.birth_date or on).year
             if index < husbands:
@@ -310,7 +386,9 @@ class DemoBuilder:
         self._name(draft, "cyrl", given[0], family, NameKind.REGISTERED, "Civil registry")
         town = self.rng.choice(self.home_towns)
         draft.presences.append((town, date(2000, 1, 1), None, "Relative's request to the ministry"))
-        draft.person.phone = f"+7 70{self.rng.randint(0, 9)} {self.rng.randint(100, 999)} {self.rng.randint(1000, 9999)}"
+        draft.person.phone = (
+            f"+7 70{self.rng.randint(0, 9)} {self.rng.randint(100, 999)} {self.rng.randint(1000, 9999)}"
+        )
         draft.person.address = f"{town}, {self.rng.randint(1, 40)} microdistrict, house {self.rng.randint(1, 90)}"
         self._link(draft, of, kind, RelationshipBasis.DOCUMENTED)
         return draft
@@ -318,26 +396,55 @@ class DemoBuilder:
     def _aigerim(self) -> None:
         """The woman registered only in Cyrillic as Айгерим, with three children: the newcomer's walkthrough."""
         on = WAVES[1][0]
-        mother = self._person(Sex.FEMALE, date(1991, 4, 17), BirthDatePrecision.DAY,
-                              birth_place_actual=self.places["Aktau"], birth_place_registered=self.places["Aktau"])
-        self._name(mother, "cyrl", "Айгерим", "Сейтказиева", NameKind.REGISTERED, "Civil registry",
-                   patronymic="Нурлановна")
+        mother = self._person(
+            Sex.FEMALE,
+            date(1991, 4, 17),
+            BirthDatePrecision.DAY,
+            birth_place_actual=self.places["Aktau"],
+            birth_place_registered=self.places["Aktau"],
+        )
+        self._name(
+            mother,
+            "cyrl",
+            "Айгерим",
+            "Сейтказиева",
+            NameKind.REGISTERED,
+            "Civil registry",
+            patronymic="Нурлановна",
+        )
         self._evacuated_case(mother, on, CaseState.IN_LOCAL_PROGRAMME, None, "Mangystau reintegration team")
         mother.case["home"] = "Aktau"  # type: ignore[index]
         self.aigerim = mother
-        children = [("Амина", Sex.FEMALE, date(2012, 9, 2), "Aktau"), ("Юсуф", Sex.MALE, date(2015, 6, 1), "Raqqa"),
-                    ("Марьям", Sex.FEMALE, date(2017, 11, 20), "Raqqa")]
+        children = [
+            ("Амина", Sex.FEMALE, date(2012, 9, 2), "Aktau"),
+            ("Юсуф", Sex.MALE, date(2015, 6, 1), "Raqqa"),
+            ("Марьям", Sex.FEMALE, date(2017, 11, 20), "Raqqa"),
+        ]
         for given, sex, born, place in children:
             abroad = place == "Raqqa"
-            child = self._person(sex, born, BirthDatePrecision.YEAR if abroad else BirthDatePrecision.DAY,
-                                 birth_place_actual=self.places[place],
-                                 birth_place_registered=self.places["Aktau"])
+            child = self._person(
+                sex,
+                born,
+                BirthDatePrecision.YEAR if abroad else BirthDatePrecision.DAY,
+                birth_place_actual=self.places[place],
+                birth_place_registered=self.places["Aktau"],
+            )
             family = "Сейтказиева" if sex == Sex.FEMALE else "Сейтказиев"
-            self._name(child, "cyrl", given, family, NameKind.CHOSEN_BY_MOTHER if abroad else NameKind.REGISTERED,
-                       "Mother's statement")
+            self._name(
+                child,
+                "cyrl",
+                given,
+                family,
+                NameKind.CHOSEN_BY_MOTHER if abroad else NameKind.REGISTERED,
+                "Mother's statement",
+            )
             self._evacuated_case(child, on, CaseState.IN_LOCAL_PROGRAMME, mother, "Mangystau reintegration team")
-            self._link(mother, child, RelationshipKind.MOTHER, RelationshipBasis.DNA_CONFIRMED if abroad
-                       else RelationshipBasis.DOCUMENTED)
+            self._link(
+                mother,
+                child,
+                RelationshipKind.MOTHER,
+                RelationshipBasis.DNA_CONFIRMED if abroad else RelationshipBasis.DOCUMENTED,
+            )
         grandmother = self._relative_at_home(mother)
         mother.case["home"] = grandmother.presences[0][0]  # type: ignore[index]
 
@@ -353,18 +460,32 @@ class DemoBuilder:
             team = "Mangystau reintegration team" if group_no % 2 == 0 else "Nur-Sultan team"
             mother = None
             if group_no % 2 == 0:  # a mother known to have died in Syria
-                mother = self._person(Sex.FEMALE, self._birth(on, 30), BirthDatePrecision.YEAR,
-                                      vital_status=VitalStatus.DEAD)
-                self._name(mother, "cyrl", self.rng.choice(N.FEMALE_GIVEN)[0], N.feminine(surname[0]),
-                           NameKind.DECLARED, "Statement of other camp residents")
+                mother = self._person(
+                    Sex.FEMALE, self._birth(on, 30), BirthDatePrecision.YEAR, vital_status=VitalStatus.DEAD
+                )
+                self._name(
+                    mother,
+                    "cyrl",
+                    self.rng.choice(N.FEMALE_GIVEN)[0],
+                    N.feminine(surname[0]),
+                    NameKind.DECLARED,
+                    "Statement of other camp residents",
+                )
             if group_no % 3 == 0:  # a father recorded missing
-                father = self._person(Sex.MALE, self._birth(on, 35), BirthDatePrecision.YEAR,
-                                      vital_status=VitalStatus.MISSING)
-                self._name(father, "cyrl", self.rng.choice(N.MALE_GIVEN)[0], surname[0], NameKind.DECLARED,
-                           "Statement of other camp residents")
+                father = self._person(
+                    Sex.MALE, self._birth(on, 35), BirthDatePrecision.YEAR, vital_status=VitalStatus.MISSING
+                )
+                self._name(
+                    father,
+                    "cyrl",
+                    self.rng.choice(N.MALE_GIVEN)[0],
+                    surname[0],
+                    NameKind.DECLARED,
+                    "Statement of other camp residents",
+                )
             else:
                 father = None
-            siblings = []
+            siblings: list[Draft] = []
             for _ in range(size):
                 child = self._child(on, 30, surname, orphan=True)
                 self._evacuated_case(child, on, CaseState.FOLLOW_UP, None, team)
@@ -377,7 +498,12 @@ class DemoBuilder:
             if self.rng.random() < 0.6:
                 grandmother = self._relative_at_home(siblings[0], RelationshipKind.GRANDPARENT)
                 for child in siblings:
-                    self._link(grandmother, child, RelationshipKind.LEGAL_GUARDIAN, RelationshipBasis.COURT_ESTABLISHED)
+                    self._link(
+                        grandmother,
+                        child,
+                        RelationshipKind.LEGAL_GUARDIAN,
+                        RelationshipBasis.COURT_ESTABLISHED,
+                    )
                     if child is not siblings[0]:
                         self._link(grandmother, child, RelationshipKind.GRANDPARENT, RelationshipBasis.DOCUMENTED)
                     child.case["home"] = grandmother.presences[0][0]  # type: ignore[index]
@@ -395,21 +521,36 @@ class DemoBuilder:
             else:
                 state = CaseState.CONSENT_PENDING if index % 2 else CaseState.IDENTIFIED
             mother.presences.append((camp, date(2018, 1, 1), None, "Mission to the camp"))
-            mother.case = {"state": state, "evacuated_on": None, "parent": None, "team": "Consular mission team",
-                           "home": None}
+            mother.case = {
+                "state": state,
+                "evacuated_on": None,
+                "parent": None,
+                "team": "Consular mission team",
+                "home": None,
+            }
             mother_age = identified_on.year - (mother.person.birth_date or identified_on).year
             for _ in range(self.rng.choice([0, 1, 2, 3])):
                 child = self._child(identified_on, mother_age, surname)
                 child.presences.append((camp, date(2018, 1, 1), None, "Mission to the camp"))
-                child.case = {"state": state, "evacuated_on": None, "parent": mother, "team": "Consular mission team",
-                              "home": None}
+                child.case = {
+                    "state": state,
+                    "evacuated_on": None,
+                    "parent": mother,
+                    "team": "Consular mission team",
+                    "home": None,
+                }
                 self._link(mother, child, RelationshipKind.MOTHER)
         for _ in range(3):  # women with children held in Iraq
             surname = self.rng.choice(N.FAMILY)
             mother = self._adult(Sex.FEMALE, identified_on, surname)
             mother.presences.append(("Baghdad central prison", date(2017, 9, 1), None, "Partner authority list"))
-            mother.case = {"state": CaseState.IDENTIFIED, "evacuated_on": None, "parent": None,
-                           "team": "Consular mission team", "home": None}
+            mother.case = {
+                "state": CaseState.IDENTIFIED,
+                "evacuated_on": None,
+                "parent": None,
+                "team": "Consular mission team",
+                "home": None,
+            }
 
     # --- writing ---------------------------------------------------------------------------------------------
 
@@ -438,16 +579,21 @@ class DemoBuilder:
         presences = []
         for draft in self.drafts:
             stays = list(draft.presences)
-            if draft.case and draft.case["evacuated_on"] and draft.case["state"] not in (
-                CaseState.RECEIVED, CaseState.IN_CENTRE
+            if (
+                draft.case
+                and draft.case["evacuated_on"]
+                and draft.case["state"] not in (CaseState.RECEIVED, CaseState.IN_CENTRE)
             ):
-                home = draft.case["home"] or (draft.case["parent"].case["home"] if draft.case["parent"] else None)
-                home = home or self.rng.choice(self.home_towns)
+                parent = draft.case["parent"]
+                home = draft.case["home"] or (parent.case["home"] if parent else None)
+                home = str(home or self.rng.choice(self.home_towns))
                 draft.case["home"] = home
-                stays.append((home, stays[-1][2], None, "Relocation decision"))
+                arrived_home = stays[-1][2] or draft.case["evacuated_on"]
+                stays.append((home, arrived_home, None, "Relocation decision"))
             for place, since, until, source in stays:
-                presences.append(Presence(person=draft.person, place=self.places[place], since=since, until=until,
-                                          source=source))
+                presences.append(
+                    Presence(person=draft.person, place=self.places[place], since=since, until=until, source=source)
+                )
         Presence.objects.bulk_create(presences)
         self._write_cases()
 
@@ -461,15 +607,23 @@ class DemoBuilder:
                     continue
                 number += 1
                 team = self.teams[spec["team"]]
-                caseworker = {"Mangystau reintegration team": "caseworker", "Nur-Sultan team": "caseworker_ngo",
-                              "Consular mission team": "registrar"}[spec["team"]]
+                caseworker = {
+                    "Mangystau reintegration team": "caseworker",
+                    "Nur-Sultan team": "caseworker_ngo",
+                    "Consular mission team": "registrar",
+                }[spec["team"]]
                 opened = timezone.make_aware(datetime.combine(date(2018, 11, 1) + timedelta(days=number % 90), time(9)))
                 case = Case(
-                    number=f"ZH-2019-{number:05d}", person=draft.person, state=spec["state"],
-                    responsible_agency=team.agency, team=team, caseworker=self.users[caseworker],
+                    number=f"ZH-2019-{number:05d}",
+                    person=draft.person,
+                    state=spec["state"],
+                    responsible_agency=team.agency,
+                    team=team,
+                    caseworker=self.users[caseworker],
                     supervisor=self.users["supervisor"] if team.agency.short_name == "MLSP" else None,
                     parent_case=spec["parent"].case_obj if spec["parent"] else None,
-                    evacuated_on=spec["evacuated_on"], opened_at=opened,
+                    evacuated_on=spec["evacuated_on"],
+                    opened_at=opened,
                     state_changed_at=opened,
                 )
                 draft.case_obj = case  # type: ignore[attr-defined]
@@ -479,9 +633,18 @@ class DemoBuilder:
         self._write_assignments()
 
     def _write_timelines(self) -> None:
-        path = [CaseState.IDENTIFIED, CaseState.CONSENT_PENDING, CaseState.CONSENTED, CaseState.EVACUATED,
-                CaseState.RECEIVED, CaseState.IN_CENTRE, CaseState.RELOCATED, CaseState.IN_LOCAL_PROGRAMME,
-                CaseState.FOLLOW_UP, CaseState.CLOSED]
+        path = [
+            CaseState.IDENTIFIED,
+            CaseState.CONSENT_PENDING,
+            CaseState.CONSENTED,
+            CaseState.EVACUATED,
+            CaseState.RECEIVED,
+            CaseState.IN_CENTRE,
+            CaseState.RELOCATED,
+            CaseState.IN_LOCAL_PROGRAMME,
+            CaseState.FOLLOW_UP,
+            CaseState.CLOSED,
+        ]
         events = []
         updates = []
         for draft in self.drafts:
@@ -490,11 +653,22 @@ class DemoBuilder:
                 continue
             actor = case.caseworker
             at = case.opened_at
-            events.append(CaseEvent(case=case, at=at, actor=actor, kind=CaseEventKind.OPENED,
-                                    to_state=CaseState.IDENTIFIED, summary="Case opened"))
-            steps = (path[: path.index(case.state) + 1] if case.state in path
-                     else [CaseState.IDENTIFIED, CaseState.CONSENT_PENDING, CaseState.REFUSED])
-            for source, target in zip(steps, steps[1:], strict=False):
+            events.append(
+                CaseEvent(
+                    case=case,
+                    at=at,
+                    actor=actor,
+                    kind=CaseEventKind.OPENED,
+                    to_state=CaseState.IDENTIFIED,
+                    summary="Case opened",
+                )
+            )
+            steps = (
+                path[: path.index(case.state) + 1]
+                if case.state in path
+                else [CaseState.IDENTIFIED, CaseState.CONSENT_PENDING, CaseState.REFUSED]
+            )
+            for source, target in itertools.pairwise(steps):
                 if target == CaseState.EVACUATED and case.evacuated_on:
                     at = timezone.make_aware(datetime.combine(case.evacuated_on, time(6)))
                 else:
@@ -502,9 +676,18 @@ class DemoBuilder:
                 reason = "Refused to return during the mission's interview" if target == CaseState.REFUSED else ""
                 if target == CaseState.CLOSED:
                     reason = "Reintegration goals met; follow-up completed"
-                events.append(CaseEvent(case=case, at=at, actor=actor, kind=CaseEventKind.TRANSITION,
-                                        from_state=source, to_state=target, summary=str(CaseState(target).label),
-                                        reason=reason))
+                events.append(
+                    CaseEvent(
+                        case=case,
+                        at=at,
+                        actor=actor,
+                        kind=CaseEventKind.TRANSITION,
+                        from_state=source,
+                        to_state=target,
+                        summary=str(CaseState(target).label),
+                        reason=reason,
+                    )
+                )
             case.state_changed_at = at
             updates.append(case)
         CaseEvent.objects.bulk_create(events)
@@ -512,8 +695,11 @@ class DemoBuilder:
 
     def _write_assignments(self) -> None:
         aigerim_family = [self.aigerim] + [d for s, d, k, _ in self.links if s is self.aigerim and k == "mother"]
-        mangystau = [d for d in self.drafts if getattr(d, "case_obj", None)
-                     and d.case["team"] == "Mangystau reintegration team"]  # type: ignore[index]
+        mangystau = [
+            d
+            for d in self.drafts
+            if d.case and hasattr(d, "case_obj") and d.case["team"] == "Mangystau reintegration team"
+        ]
         assignments: list[tuple[str, Draft, str]] = []
         for draft in aigerim_family + mangystau[:20]:
             assignments.append(("doctor", draft, "Medical screening and follow-up"))
@@ -525,8 +711,13 @@ class DemoBuilder:
                 adult = draft.person.birth_date and draft.person.birth_date.year < 2000
                 if adult:
                     assignments.append(("lawyer", draft, "Legal assessment"))
-        orphans = [d for d in self.drafts if getattr(d, "case_obj", None) and d.case["parent"] is None  # type: ignore[index]
-                   and d.person.citizenship_status == CitizenshipStatus.CLAIMED]
+        orphans = [
+            d
+            for d in self.drafts
+            if getattr(d, "case_obj", None)
+            and d.case["parent"] is None  # type: ignore[index]
+            and d.person.citizenship_status == CitizenshipStatus.CLAIMED
+        ]
         for draft in orphans:
             assignments.append(("lab", draft, "Kinship examination ordered by the court"))
         for draft in aigerim_family[1:] + orphans[:10]:
@@ -549,6 +740,10 @@ def build_demo() -> dict[str, User]:
     builder.families()
     builder.still_abroad()
     builder.write()
-    audit_record(actor=None, action=AuditAction.CREATE, reason="Demo data set loaded",
-                 changes={"persons": [None, len(builder.drafts)]})
+    audit_record(
+        actor=None,
+        action=AuditAction.CREATE,
+        reason="Demo data set loaded",
+        changes={"persons": [None, len(builder.drafts)]},
+    )
     return builder.users

@@ -39,8 +39,12 @@ from people.serializers import (
 
 PAGE_RESPONSE = inline_serializer(
     "PersonPage",
-    {"count": serializers.IntegerField(), "page": serializers.IntegerField(), "pages": serializers.IntegerField(),
-     "results": PersonSerializer(many=True)},
+    {
+        "count": serializers.IntegerField(),
+        "page": serializers.IntegerField(),
+        "pages": serializers.IntegerField(),
+        "results": PersonSerializer(many=True),
+    },
 )
 
 
@@ -61,12 +65,24 @@ class PersonViewSet(viewsets.ViewSet):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         p = params.validated_data
-        page = selectors.person_search(request.user, query=p["q"], category=p["category"], state=p["state"],
-                                       place_id=p["place"], page_number=p["page"])
+        page = selectors.person_search(
+            request.user,
+            query=p["q"],
+            category=p["category"],
+            state=p["state"],
+            place_id=p["place"],
+            page_number=p["page"],
+        )
         persons = list(page.object_list)
         data = PersonSerializer(persons, many=True, context=_classes_context(request.user, persons)).data
-        return Response({"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
-                         "results": data})
+        return Response(
+            {
+                "count": page.paginator.count,
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "results": data,
+            }
+        )
 
     @extend_schema(request=PersonCreateSerializer, responses={201: PersonSerializer})
     def create(self, request: Request) -> Response:
@@ -75,28 +91,49 @@ class PersonViewSet(viewsets.ViewSet):
         payload.is_valid(raise_exception=True)
         fields = dict(payload.validated_data)
         names = [dict(n) for n in fields.pop("names")]
-        case = returnee_register(actor=request.user, names=names, **fields)
+        parent_case = None
+        if fields.get("parent_case"):
+            try:
+                parent_case = policy.case_for_user(request.user, fields["parent_case"])
+            except Http404:
+                raise ValidationError({"parent_case": _("No case with this number is within your reach.")}) from None
+        fields.pop("parent_case", None)
+        case = returnee_register(actor=request.user, names=names, parent_case=parent_case, **fields)
         person = Person.objects.prefetch_related("names").select_related("case").get(pk=case.person_id)
-        return Response(PersonSerializer(person, context=_classes_context(request.user, [person])).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            PersonSerializer(person, context=_classes_context(request.user, [person])).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)], responses=PersonSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         person = policy.person_for_user(request.user, pk)
         person = Person.objects.prefetch_related("names").select_related("case").get(pk=person.pk)
         context = _classes_context(request.user, [person])
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, person_id=person.pk,
-                     changes={"classes": sorted(context["classes"][person.pk])})
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            obj=person,
+            person_id=person.pk,
+            changes={"classes": sorted(context["classes"][person.pk])},
+        )
         return Response(PersonSerializer(person, context=context).data)
 
-    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
-                   request=PersonInputSerializer, responses=PersonSerializer)
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        request=PersonInputSerializer,
+        responses=PersonSerializer,
+    )
     def partial_update(self, request: Request, pk: str) -> Response:
         person = policy.person_for_user(request.user, pk)
         payload = PersonInputSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        services.person_update(actor=request.user, person=person, reason=str(request.data.get("reason", ""))[:2000],
-                               **payload.validated_data)
+        services.person_update(
+            actor=request.user,
+            person=person,
+            reason=str(request.data.get("reason", ""))[:2000],
+            **payload.validated_data,
+        )
         person = Person.objects.prefetch_related("names").select_related("case").get(pk=person.pk)
         return Response(PersonSerializer(person, context=_classes_context(request.user, [person])).data)
 
@@ -130,8 +167,13 @@ class PersonViewSet(viewsets.ViewSet):
             payload.is_valid(raise_exception=True)
             document = services.document_add(actor=request.user, person=person, **payload.validated_data)
             return Response(DocumentSerializer(document, context=context).data, status=status.HTTP_201_CREATED)
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, person_id=person.pk,
-                     changes={"documents": ["viewed", "viewed"]})
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            obj=person,
+            person_id=person.pk,
+            changes={"documents": ["viewed", "viewed"]},
+        )
         return Response(DocumentSerializer(person.documents.all(), many=True, context=context).data)
 
     @extend_schema(methods=["GET"], responses=RelationshipSerializer(many=True))
@@ -148,8 +190,14 @@ class PersonViewSet(viewsets.ViewSet):
                 other = policy.person_for_user(request.user, data["other"])
             except Http404:
                 raise ValidationError({"other": _("No person with this number is within your reach.")}) from None
-            relationship = services.relationship_add(actor=request.user, subject=person, obj=other, kind=data["kind"],
-                                                     basis=data["basis"], note=data["note"])
+            relationship = services.relationship_add(
+                actor=request.user,
+                subject=person,
+                obj=other,
+                kind=data["kind"],
+                basis=data["basis"],
+                note=data["note"],
+            )
             return Response(RelationshipSerializer(relationship).data, status=status.HTTP_201_CREATED)
         rows = Relationship.objects.filter(subject=person) | Relationship.objects.filter(object=person)
         return Response(RelationshipSerializer(rows.order_by("id"), many=True).data)
@@ -171,15 +219,19 @@ class PersonViewSet(viewsets.ViewSet):
 class NameViewSet(viewsets.ViewSet):
     @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)], request=None, responses={204: None})
     def destroy(self, request: Request, pk: str) -> Response:
-        name = get_object_or_404(PersonName.objects.filter(person__in=policy.persons_visible_to(request.user)),
-                                 pk=_int(pk))
+        name = get_object_or_404(
+            PersonName.objects.filter(person__in=policy.persons_visible_to(request.user)), pk=_int(pk)
+        )
         services.name_remove(actor=request.user, name=name)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RelationshipViewSet(viewsets.ViewSet):
-    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)], request=RemovalSerializer,
-                   responses={204: None})
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        request=RemovalSerializer,
+        responses={204: None},
+    )
     def destroy(self, request: Request, pk: str) -> Response:
         visible = policy.persons_visible_to(request.user)
         relationship = get_object_or_404(
@@ -188,8 +240,9 @@ class RelationshipViewSet(viewsets.ViewSet):
         )
         payload = RemovalSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.relationship_remove(actor=request.user, relationship=relationship,
-                                     reason=payload.validated_data["reason"])
+        services.relationship_remove(
+            actor=request.user, relationship=relationship, reason=payload.validated_data["reason"]
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

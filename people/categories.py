@@ -15,7 +15,7 @@ the counts at once. Definitions (docs/decisions/0007-derived-categories.md):
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -100,7 +100,7 @@ def categorise(
     person: Person,
     on: date,
     family: _Family,
-    current_place: dict[int, int | None],
+    current_place: Mapping[int, int | None],
 ) -> Categories:
     age = age_at(person, on)
     child = _is_child(age)
@@ -118,16 +118,14 @@ def categorise(
     unaccompanied = separated = False
     if here is not None:
         carers_here = any(current_place.get(p.pk) == here for p in family.parents + family.guardians)
-        adults_here = any(
-            current_place.get(p.pk) == here and not _is_child(age_at(p, on)) for p in family.relatives
-        )
+        adults_here = any(current_place.get(p.pk) == here and not _is_child(age_at(p, on)) for p in family.relatives)
         unaccompanied = not carers_here and not adults_here
         separated = not carers_here and adults_here
     return Categories(age=age, group=Group.CHILD, orphan=orphan, unaccompanied=unaccompanied, separated=separated)
 
 
 def categories_for(persons: Iterable[Person], on: date | None = None) -> dict[int, Categories]:
-    """Categories of many persons in three queries, whatever their number."""
+    """Categories of many persons in two queries, whatever their number."""
     persons = list(persons)
     ids = {p.pk for p in persons}
     families: dict[int, _Family] = defaultdict(_Family)

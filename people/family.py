@@ -3,11 +3,11 @@
 import calendar
 from datetime import date, timedelta
 
-from people.dates import years_before, years_between
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from people.dates import years_before, years_between
 from people.models import (
     ANCESTOR_KINDS,
     PARENT_KINDS,
@@ -69,7 +69,11 @@ def check_relationship(subject: Person, obj: Person, kind: str) -> None:
         raise ValidationError({"kind": _("This relationship is already recorded.")})
     if kind in ANCESTOR_KINDS and (obj.pk in ancestors_of(subject.pk) or subject.pk == obj.pk):
         raise ValidationError(
-            {"object": _("This would make a person their own ancestor: the child is already an ancestor of the parent.")}
+            {
+                "object": _(
+                    "This would make a person their own ancestor: the child is already an ancestor of the parent."
+                )
+            }
         )
     if kind == RelationshipKind.MOTHER and subject.sex == Sex.MALE:
         raise ValidationError({"kind": _("A mother cannot be recorded as male.")})
@@ -103,7 +107,6 @@ def _check_parent_age(parent: Person, child: Person) -> None:
                 % {"years": MIN_PARENT_AGE_YEARS}
             }
         )
-
 
 
 def best_birth_date(person: Person) -> date | None:

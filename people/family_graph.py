@@ -49,13 +49,13 @@ def layout(centre_label: str, nodes: list[FamilyNode], restricted_label: str) ->
         row_width = len(row) * (BOX_WIDTH + GAP_X) - GAP_X
         x = (width - row_width) // 2
         y = GAP_X + row_index * (BOX_HEIGHT + GAP_Y)
-        for node in row:
-            if node is None:
+        for row_node in row:
+            if row_node is None:
                 box = Box(x, y, None, centre_label, "")
                 centre = box
             else:
-                label = node.name if node.visible else restricted_label
-                box = Box(x, y, node, label, node.relation)
+                label = row_node.name if row_node.visible else restricted_label
+                box = Box(x, y, row_node, label, row_node.relation)
             boxes.append(box)
             x += BOX_WIDTH + GAP_X
     lines: list[Line] = []

@@ -44,7 +44,9 @@ class PersonFieldsForm(forms.Form):
         label=_("How precise is the date of birth?"), choices=BirthDatePrecision.choices
     )
     birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=DATE_INPUT,
+        label=_("Date of birth"),
+        required=False,
+        widget=DATE_INPUT,
         help_text=_("For month or year precision, any day in that month or year."),
     )
     estimated_age_min = forms.IntegerField(label=_("Estimated age, from"), required=False, min_value=0, max_value=120)
@@ -54,7 +56,9 @@ class PersonFieldsForm(forms.Form):
         label=_("Place of birth (actual)"), queryset=Place.objects.all(), required=False
     )
     birth_place_registered = forms.ModelChoiceField(
-        label=_("Place of birth (as registered)"), queryset=Place.objects.all(), required=False,
+        label=_("Place of birth (as registered)"),
+        queryset=Place.objects.all(),
+        required=False,
         help_text=_("May differ from the actual place: the mother may choose what is registered."),
     )
     citizenship_status = forms.ChoiceField(label=_("Citizenship"), choices=CitizenshipStatus.choices)
@@ -90,7 +94,7 @@ class EvidenceForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=500)
 
 
-RELATION_CHOICES = [("child", _("Child"))] + list(RelationshipKind.choices)
+RELATION_CHOICES = [("child", _("Child")), *list(RelationshipKind.choices)]
 
 
 class RelationshipForm(forms.Form):
@@ -114,9 +118,15 @@ class PresenceForm(forms.Form):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=200)
     category = forms.ChoiceField(
-        label=_("Category"), required=False,
-        choices=[("", _("Any")), ("man", _("Men")), ("woman", _("Women")), ("child", _("Children")),
-                 ("orphan", _("Orphans"))],
+        label=_("Category"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("man", _("Men")),
+            ("woman", _("Women")),
+            ("child", _("Children")),
+            ("orphan", _("Orphans")),
+        ],
     )
     state = forms.ChoiceField(label=_("Case state"), required=False)
     place = forms.ModelChoiceField(label=_("Now at"), queryset=Place.objects.all(), required=False)

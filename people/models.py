@@ -29,7 +29,12 @@ class Place(models.Model):
     # Names in other languages, keyed by language code: {"ru": "Аль-Холь", "ar": "الهول"}.
     names = models.JSONField(_("names in other languages"), default=dict, blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("within")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("within"),
     )
     code = models.CharField(_("code"), max_length=20, blank=True, help_text=_("ISO country code or local code"))
 
@@ -104,11 +109,19 @@ class Person(models.Model):
     # age filters can run in the database. Never set by hand.
     birth_date_best = models.DateField(null=True, blank=True, editable=False, db_index=True)
     birth_place_actual = models.ForeignKey(
-        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("place of birth (actual)"),
     )
     birth_place_registered = models.ForeignKey(
-        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("place of birth (as registered)"),
     )
     citizenship_status = models.CharField(
@@ -160,7 +173,7 @@ class Person(models.Model):
 
     def name_for(self, script: str) -> "PersonName | None":
         """The best name to show in the given script, else the best in any script (uses prefetched names)."""
-        names = sorted(self.names.all(), key=lambda n: NAME_KIND_RANK.get(n.kind, 9))
+        names = sorted(self.names.all(), key=lambda n: NAME_KIND_RANK.get(NameKind(n.kind), 9))
         for name in names:
             if name.script == script:
                 return name
@@ -174,7 +187,12 @@ class NameKind(models.TextChoices):
     ALIAS = "alias", _("Alias, kunya or nom de guerre")
 
 
-NAME_KIND_RANK = {NameKind.REGISTERED: 0, NameKind.CHOSEN_BY_MOTHER: 1, NameKind.DECLARED: 2, NameKind.ALIAS: 3}
+NAME_KIND_RANK = {
+    NameKind.REGISTERED: 0,
+    NameKind.CHOSEN_BY_MOTHER: 1,
+    NameKind.DECLARED: 2,
+    NameKind.ALIAS: 3,
+}
 
 
 class PersonName(models.Model):
@@ -194,9 +212,7 @@ class PersonName(models.Model):
         verbose_name = _("name")
         verbose_name_plural = _("names")
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(given="") | ~Q(family=""), name="name_has_given_or_family"
-            ),
+            models.CheckConstraint(condition=~Q(given="") | ~Q(family=""), name="name_has_given_or_family"),
         ]
 
     def __str__(self) -> str:
@@ -243,8 +259,13 @@ class IdentityDocument(models.Model):
     doc_type = models.CharField(_("type"), max_length=20, choices=DocumentType.choices)
     number = models.CharField(_("number"), max_length=50, blank=True)
     issuing_state = models.ForeignKey(
-        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        limit_choices_to={"kind": PlaceKind.COUNTRY}, verbose_name=_("issuing state"),
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": PlaceKind.COUNTRY},
+        verbose_name=_("issuing state"),
     )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
@@ -341,7 +362,9 @@ class Relationship(models.Model):
 
 class Household(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    members = models.ManyToManyField(Person, through="HouseholdMember", related_name="households")
+    members: "models.ManyToManyField[Person, HouseholdMember]" = models.ManyToManyField(
+        Person, through="HouseholdMember", related_name="households"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     DATA_CLASSES = {"name": DataClass.FAMILY}
@@ -378,6 +401,7 @@ class Presence(models.Model):
         ordering = ["-since", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")), name="presence_ordered_dates"
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="presence_ordered_dates",
             ),
         ]

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -14,7 +15,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from casework.models import Case, CaseEvent, CaseNote
 from casework.services import transitions_allowed
-from casework.transitions import CaseState, Transition
+from casework.transitions import Transition
 from people.categories import Categories, categories_for
 from people.dates import years_before
 from people.models import (
@@ -53,18 +54,33 @@ def _token_filter(query: str) -> Q:
     return q
 
 
+def _child_q(today: date) -> Q:
+    """Children by the same rule as people.categories: younger than the limit at evacuation, else today.
+
+    One clause per distinct evacuation date (a handful of waves and self-returns), so it stays an index-friendly
+    comparison on birth_date_best rather than date arithmetic that differs between databases.
+    """
+    limit = settings.ZHUSAN_CHILD_AGE_LIMIT
+    q = Q(case__evacuated_on__isnull=True, birth_date_best__gt=years_before(today, limit))
+    dates = Case.objects.filter(evacuated_on__isnull=False).values_list("evacuated_on", flat=True).distinct()
+    for evacuated_on in dates.order_by():
+        assert evacuated_on is not None  # filtered above; the assert is for the type checker
+        q |= Q(case__evacuated_on=evacuated_on, birth_date_best__gt=years_before(evacuated_on, limit))
+    return q
+
+
 def _category_filter(category: str, today: date) -> Q:
-    adult_born_before = years_before(today, 18)
-    is_child = Q(birth_date_best__gt=adult_born_before)
+    is_child = _child_q(today)
     if category == Category.CHILD:
         return is_child
     if category in (Category.MAN, Category.WOMAN):
-        return Q(birth_date_best__lte=adult_born_before, sex="M" if category == Category.MAN else "F")
+        sex = "M" if category == Category.MAN else "F"
+        return Q(birth_date_best__isnull=False, sex=sex) & ~is_child
     if category == Category.ORPHAN:
-        living_parent = Relationship.objects.filter(
-            object=OuterRef("pk"), kind__in=PARENT_KINDS
-        ).exclude(subject__vital_status__in=[VitalStatus.DEAD, VitalStatus.MISSING])
-        return is_child & ~Exists(living_parent)
+        living_parent = Relationship.objects.filter(object=OuterRef("pk"), kind__in=PARENT_KINDS).exclude(
+            subject__vital_status__in=[VitalStatus.DEAD, VitalStatus.MISSING]
+        )
+        return is_child & Q(~Exists(living_parent))
     return Q()
 
 
@@ -91,12 +107,16 @@ def person_search(
     persons = persons.select_related("case").prefetch_related("names").order_by("-id")
     page = Paginator(persons, PAGE_SIZE).get_page(page_number)
     if query.strip():
-        audit_record(actor=user, action=AuditAction.SEARCH,
-                     changes={"query": query[:100], "results": page.paginator.count})
+        audit_record(
+            actor=user,
+            action=AuditAction.SEARCH,
+            changes={"query": query[:100], "results": page.paginator.count},
+        )
     return page
 
 
 # --- one person -----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class FamilyNode:
@@ -118,6 +138,7 @@ class PersonView:
     classes: frozenset[DataClass]
     changeable: frozenset[DataClass] = frozenset()
     names: list[PersonName] | None = None
+    contact: dict[str, str] | None = None
     documents: list[IdentityDocument] | None = None
     evidence: list[CitizenshipEvidence] | None = None
     presences: list[Presence] | None = None
@@ -155,11 +176,15 @@ class PersonView:
 
 
 _GENERATION_OF_SUBJECT = {  # the related person is the subject: "X is the <kind> of this person"
-    RelationshipKind.MOTHER: -1, RelationshipKind.FATHER: -1, RelationshipKind.LEGAL_GUARDIAN: -1,
+    RelationshipKind.MOTHER: -1,
+    RelationshipKind.FATHER: -1,
+    RelationshipKind.LEGAL_GUARDIAN: -1,
     RelationshipKind.GRANDPARENT: -2,
 }
 _GENERATION_OF_OBJECT = {  # this person is the subject: "this person is the <kind> of X"
-    RelationshipKind.MOTHER: 1, RelationshipKind.FATHER: 1, RelationshipKind.LEGAL_GUARDIAN: 1,
+    RelationshipKind.MOTHER: 1,
+    RelationshipKind.FATHER: 1,
+    RelationshipKind.LEGAL_GUARDIAN: 1,
     RelationshipKind.GRANDPARENT: 2,
 }
 
@@ -183,11 +208,18 @@ def _family(user: Any, person: Person, script: str) -> tuple[list[FamilyNode], l
             relation = _inverse_label(rel.kind, other.sex)
         visible = other.pk in visible_ids
         name = other.name_for(script)
-        nodes.append(FamilyNode(
-            person_id=other.pk, name=(name.full if (visible and name) else ""), sex=other.sex if visible else "U",
-            generation=generation, relation=str(relation), basis=rel.get_basis_display(), visible=visible,
-            vital_status=other.vital_status if visible else VitalStatus.UNKNOWN,
-        ))
+        nodes.append(
+            FamilyNode(
+                person_id=other.pk,
+                name=(name.full if (visible and name) else ""),
+                sex=other.sex if visible else "U",
+                generation=generation,
+                relation=str(relation),
+                basis=rel.get_basis_display(),
+                visible=visible,
+                vital_status=other.vital_status if visible else VitalStatus.UNKNOWN,
+            )
+        )
     nodes.sort(key=lambda n: (n.generation, n.person_id))
     return nodes, relationships
 
@@ -214,13 +246,17 @@ def person_view(user: Any, person_id: Any) -> PersonView:
         view.names = list(person.names.all())
         view.documents = list(person.documents.select_related("issuing_state"))
         view.evidence = list(person.citizenship_evidence.all())
+    if DataClass.CONTACT in classes:
+        view.contact = {"phone": person.phone, "address": person.address}
     if DataClass.LOCATION in classes:
         view.presences = list(person.presences.select_related("place"))
     if DataClass.FAMILY in classes:
         view.family, view.relationships = _family(user, person, script)
-    case = Case.objects.filter(person=person).select_related(
-        "responsible_agency", "team", "caseworker", "supervisor", "parent_case"
-    ).first()
+    case = (
+        Case.objects.filter(person=person)
+        .select_related("responsible_agency", "team", "caseworker", "supervisor", "parent_case")
+        .first()
+    )
     if case is not None:
         case_classes = policy.visible_classes(user, case)
         if DataClass.IDENTITY in case_classes:
@@ -231,10 +267,11 @@ def person_view(user: Any, person_id: Any) -> PersonView:
     if DataClass.IDENTITY in classes:
         reference = case.evacuated_on if case and case.evacuated_on else None
         view.categories = categories_for([person], on=reference)[person.pk]
-    audit_record(actor=user, action=AuditAction.VIEW, obj=person, person_id=person.pk,
-                 changes={"classes": sorted(classes)})
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        obj=person,
+        person_id=person.pk,
+        changes={"classes": sorted(classes)},
+    )
     return view
-
-
-def case_states() -> list[tuple[str, str]]:
-    return list(CaseState.choices)

@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from access.models import Script
+from people.forms import RELATION_CHOICES
 from people.models import (
     BirthDatePrecision,
     CitizenshipStatus,
@@ -21,7 +22,6 @@ from people.models import (
     Sex,
     VitalStatus,
 )
-from people.forms import RELATION_CHOICES
 
 
 class ClassifiedSerializer(serializers.ModelSerializer):
@@ -33,7 +33,7 @@ class ClassifiedSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
         allowed = self.context["classes"].get(self.person_id_of(instance), frozenset())
-        classes = self.Meta.model.DATA_CLASSES
+        classes: dict[str, Any] = getattr(self.Meta.model, "DATA_CLASSES", {})
         return {k: v for k, v in data.items() if k not in classes or classes[k] in allowed}
 
 
@@ -49,7 +49,7 @@ class NameInputSerializer(serializers.Serializer):
     family = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=NameKind.choices, default=NameKind.DECLARED)
-    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")  # type: ignore[assignment]
 
 
 class PersonSerializer(ClassifiedSerializer):
@@ -59,9 +59,21 @@ class PersonSerializer(ClassifiedSerializer):
     class Meta:
         model = Person
         fields = [
-            "id", "names", "case", "sex", "birth_date", "birth_date_precision", "estimated_age_min",
-            "estimated_age_max", "age_estimated_on", "birth_place_actual", "birth_place_registered",
-            "citizenship_status", "vital_status", "phone", "address",
+            "id",
+            "names",
+            "case",
+            "sex",
+            "birth_date",
+            "birth_date_precision",
+            "estimated_age_min",
+            "estimated_age_max",
+            "age_estimated_on",
+            "birth_place_actual",
+            "birth_place_registered",
+            "citizenship_status",
+            "vital_status",
+            "phone",
+            "address",
         ]
 
     def person_id_of(self, instance: Any) -> int:
@@ -92,7 +104,9 @@ class PersonInputSerializer(serializers.Serializer):
     estimated_age_min = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
     estimated_age_max = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
     age_estimated_on = serializers.DateField(required=False, allow_null=True)
-    birth_place_actual = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), required=False, allow_null=True)
+    birth_place_actual = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), required=False, allow_null=True
+    )
     birth_place_registered = serializers.PrimaryKeyRelatedField(
         queryset=Place.objects.all(), required=False, allow_null=True
     )
@@ -103,7 +117,7 @@ class PersonInputSerializer(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> Any:
         if hasattr(data, "keys"):
-            unknown = set(data.keys()) - set(self.fields) - {"names", "reason"}
+            unknown = set(data.keys()) - set(self.fields) - {"reason"}
             if unknown:
                 raise serializers.ValidationError({f: ["This field cannot be set."] for f in sorted(unknown)})
         return super().to_internal_value(data)
@@ -111,6 +125,13 @@ class PersonInputSerializer(serializers.Serializer):
 
 class PersonCreateSerializer(PersonInputSerializer):
     names = NameInputSerializer(many=True, allow_empty=False)
+    parent_case = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        default=None,
+        help_text="For a child: the id of the mother's or guardian's case, to link the new case to.",
+    )
 
 
 class DocumentSerializer(ClassifiedSerializer):
@@ -122,8 +143,9 @@ class DocumentSerializer(ClassifiedSerializer):
 class DocumentInputSerializer(serializers.Serializer):
     doc_type = serializers.ChoiceField(choices=DocumentType.choices)
     number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    issuing_state = serializers.PrimaryKeyRelatedField(queryset=Place.objects.filter(kind="country"), required=False,
-                                                       allow_null=True, default=None)
+    issuing_state = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.filter(kind="country"), required=False, allow_null=True, default=None
+    )
     issued_on = serializers.DateField(required=False, allow_null=True, default=None)
     expires_on = serializers.DateField(required=False, allow_null=True, default=None)
     status = serializers.ChoiceField(choices=DocumentStatus.choices)
@@ -155,7 +177,7 @@ class PresenceSerializer(serializers.ModelSerializer):
 class PresenceInputSerializer(serializers.Serializer):
     place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all())
     since = serializers.DateField()
-    source = serializers.CharField(max_length=200)
+    source = serializers.CharField(max_length=200)  # type: ignore[assignment]
 
 
 class PlaceSerializer(serializers.ModelSerializer):

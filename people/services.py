@@ -38,6 +38,7 @@ DOCUMENT_FIELDS = ("doc_type", "number", "issuing_state", "issued_on", "expires_
 
 # --- checks shared by the writes ---------------------------------------------------------------------------
 
+
 def _require_change(actor: Any, person: Person, data_class: DataClass) -> None:
     if not policy.can(actor, Action.CHANGE, data_class, person):
         raise refuse(_("You may not change %(what)s of this person.") % {"what": data_class.label})
@@ -49,7 +50,10 @@ def _validate_birth(person: Person) -> None:
     precision = person.birth_date_precision
     if person.birth_date and person.birth_date > today:
         errors["birth_date"] = _("The date of birth cannot be in the future.")
-    if precision in (BirthDatePrecision.DAY, BirthDatePrecision.MONTH, BirthDatePrecision.YEAR) and not person.birth_date:
+    if (
+        precision in (BirthDatePrecision.DAY, BirthDatePrecision.MONTH, BirthDatePrecision.YEAR)
+        and not person.birth_date
+    ):
         errors["birth_date"] = _("Give the date of birth, or choose 'estimated age range' or 'unknown'.")
     if precision == BirthDatePrecision.ESTIMATED:
         if person.estimated_age_min is None:
@@ -87,6 +91,7 @@ def _clean_name(name: PersonName) -> None:
 
 # --- persons ------------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def person_register(*, actor: Any, names: list[dict[str, Any]], **fields: Any) -> Person:
     """Create a person with at least one name. Used by case registration and by adding a relative."""
@@ -98,12 +103,15 @@ def person_register(*, actor: Any, names: list[dict[str, Any]], **fields: Any) -
     if unknown:
         raise ValidationError({f: _("This field cannot be set here.") for f in unknown})
     person = Person(created_by=actor if actor.is_authenticated else None, **fields)
+    _validate_birth(person)  # first: its messages name the field, the model's constraint does not
     person.full_clean()
-    _validate_birth(person)
     person.birth_date_best = best_birth_date(person)
     person.save()
     audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=person, person_id=person.pk,
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=person,
+        person_id=person.pk,
         changes=diff({}, snapshot(person, PERSON_FIELDS), Person.DATA_CLASSES),
     )
     for name_fields in names:
@@ -123,21 +131,30 @@ def person_update(*, actor: Any, person: Person, reason: str = "", **fields: Any
     before = snapshot(person, PERSON_FIELDS)
     for field, value in fields.items():
         setattr(person, field, value)
+    _validate_birth(person)  # first: its messages name the field, the model's constraint does not
     person.full_clean()
-    _validate_birth(person)
     person.birth_date_best = best_birth_date(person)
     person.save()
     changes = diff(before, snapshot(person, PERSON_FIELDS), Person.DATA_CLASSES)
     if changes:
         audit_record(
-            actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, changes=changes, reason=reason
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=person,
+            person_id=person.pk,
+            changes=changes,
+            reason=reason,
         )
-        timeline_note(person=person, actor=actor, summary=_("Personal details changed: %(fields)s")
-                      % {"fields": ", ".join(sorted(changes))})
+        timeline_note(
+            person=person,
+            actor=actor,
+            summary=_("Personal details changed: %(fields)s") % {"fields": ", ".join(sorted(changes))},
+        )
     return person
 
 
 # --- names --------------------------------------------------------------------------------------------------
+
 
 def _name_create(actor: Any, person: Person, fields: dict[str, Any]) -> PersonName:
     unknown = set(fields) - set(NAME_FIELDS)
@@ -148,7 +165,10 @@ def _name_create(actor: Any, person: Person, fields: dict[str, Any]) -> PersonNa
     name.save()
     _index_name(name)
     audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=name, person_id=person.pk,
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=name,
+        person_id=person.pk,
         changes=diff({}, snapshot(name, NAME_FIELDS), PersonName.DATA_CLASSES),
     )
     return name
@@ -169,14 +189,19 @@ def name_remove(*, actor: Any, name: PersonName, reason: str = "") -> None:
     if person.names.count() <= 1:
         raise ValidationError({"name": _("A person must keep at least one name.")})
     audit_record(
-        actor=actor, action=AuditAction.DELETE, obj=name, person_id=person.pk,
-        changes=diff(snapshot(name, NAME_FIELDS), {}, PersonName.DATA_CLASSES), reason=reason,
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=name,
+        person_id=person.pk,
+        changes=diff(snapshot(name, NAME_FIELDS), {}, PersonName.DATA_CLASSES),
+        reason=reason,
     )
     name.delete()
     timeline_note(person=person, actor=actor, summary=_("Name removed"))
 
 
 # --- documents and citizenship ---------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocument:
@@ -191,9 +216,12 @@ def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocume
         raise ValidationError({"issued_on": _("The date of issue cannot be in the future.")})
     if document.issued_on and document.expires_on and document.expires_on < document.issued_on:
         raise ValidationError({"expires_on": _("A document cannot expire before it was issued.")})
-    if document.number and IdentityDocument.objects.filter(
-        doc_type=document.doc_type, issuing_state=document.issuing_state, number=document.number
-    ).exists():
+    if (
+        document.number
+        and IdentityDocument.objects.filter(
+            doc_type=document.doc_type, issuing_state=document.issuing_state, number=document.number
+        ).exists()
+    ):
         raise ValidationError({"number": _("A document of this type and number from this state is already recorded.")})
     try:
         with transaction.atomic():
@@ -203,7 +231,10 @@ def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocume
             {"number": _("A document of this type and number from this state is already recorded.")}
         ) from None
     audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=document, person_id=person.pk,
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=document,
+        person_id=person.pk,
         changes=diff({}, snapshot(document, DOCUMENT_FIELDS), IdentityDocument.DATA_CLASSES),
     )
     timeline_note(person=person, actor=actor, summary=_("Identity document added"))
@@ -217,13 +248,17 @@ def citizenship_evidence_add(*, actor: Any, person: Person, kind: str, descripti
     evidence.full_clean(exclude=["person", "recorded_by"])
     evidence.save()
     audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=evidence, person_id=person.pk,
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=evidence,
+        person_id=person.pk,
         changes={"kind": [None, kind], "description": [None, description]},
     )
     return evidence
 
 
 # --- family ---------------------------------------------------------------------------------------------------
+
 
 def normalise_relationship(subject: Person, obj: Person, kind: str) -> tuple[Person, Person, str]:
     """Accept "X is the child of Y" and store it as "Y is the mother/father of X"."""
@@ -244,13 +279,25 @@ def relationship_add(
     subject, obj, kind = normalise_relationship(subject, obj, kind)
     _require_change(actor, subject, DataClass.FAMILY)
     _require_change(actor, obj, DataClass.FAMILY)
+    return _relationship_create(actor, subject, obj, kind, basis, note)
+
+
+def _relationship_create(actor: Any, subject: Person, obj: Person, kind: str, basis: str, note: str) -> Relationship:
     relationship = Relationship(subject=subject, object=obj, kind=kind, basis=basis, note=note)
     relationship.full_clean(exclude=["subject", "object"], validate_constraints=False)
     check_relationship(subject, obj, kind)
     relationship.save()
     audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=relationship, person_id=obj.pk,
-        changes={"subject": [None, subject.pk], "object": [None, obj.pk], "kind": [None, kind], "basis": [None, basis]},
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=relationship,
+        person_id=obj.pk,
+        changes={
+            "subject": [None, subject.pk],
+            "object": [None, obj.pk],
+            "kind": [None, kind],
+            "basis": [None, basis],
+        },
     )
     for person in (subject, obj):
         timeline_note(person=person, actor=actor, summary=_("Family link recorded"))
@@ -264,23 +311,37 @@ def relationship_remove(*, actor: Any, relationship: Relationship, reason: str) 
     if not reason.strip():
         raise ValidationError({"reason": _("Say why this family link is removed.")})
     audit_record(
-        actor=actor, action=AuditAction.DELETE, obj=relationship, person_id=relationship.object_id,
-        changes={"subject": [relationship.subject_id, None], "kind": [relationship.kind, None]}, reason=reason,
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=relationship,
+        person_id=relationship.object_id,
+        changes={"subject": [relationship.subject_id, None], "kind": [relationship.kind, None]},
+        reason=reason,
     )
     relationship.delete()
 
 
 @transaction.atomic
 def relative_register(
-    *, actor: Any, of_person: Person, kind: str, names: list[dict[str, Any]], basis: str = "declared", **fields: Any
+    *,
+    actor: Any,
+    of_person: Person,
+    kind: str,
+    names: list[dict[str, Any]],
+    basis: str = "declared",
+    **fields: Any,
 ) -> Person:
-    """Register a relative (e.g. a grandmother at home) already linked to a person, so they are reachable."""
+    """Register a relative (a grandmother at home, a child born abroad) already linked to a person.
+
+    The new person has no case: they are reached through `of_person`, so the link is made in the same step.
+    """
     _require_change(actor, of_person, DataClass.FAMILY)
     relative = person_register(actor=actor, names=names, **fields)
     if kind == "child":
-        relationship_add(actor=actor, subject=of_person, obj=relative, kind=_parent_kind(of_person), basis=basis)
+        subject, obj, kind = of_person, relative, _parent_kind(of_person)
     else:
-        relationship_add(actor=actor, subject=relative, obj=of_person, kind=kind, basis=basis)
+        subject, obj = relative, of_person
+    _relationship_create(actor, subject, obj, kind, basis, "")
     return relative
 
 
@@ -293,6 +354,7 @@ def _parent_kind(parent: Person) -> str:
 
 
 # --- where a person is -----------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def presence_record(*, actor: Any, person: Person, place: Place, since: date, source: str) -> Presence:
@@ -310,7 +372,10 @@ def presence_record(*, actor: Any, person: Person, place: Place, since: date, so
     presence.full_clean(exclude=["person", "recorded_by"])
     presence.save()
     audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=presence, person_id=person.pk,
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=presence,
+        person_id=person.pk,
         changes={"place": [None, place.pk], "since": [None, since.isoformat()], "source": [None, source]},
     )
     timeline_note(person=person, actor=actor, summary=_("Whereabouts recorded: %(place)s") % {"place": place.name})

@@ -13,9 +13,10 @@ from access import policy
 from access.rules import Action, Capability, DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
-from casework.services import returnee_register
+from casework.services import relative_register_with_case, returnee_register
 from core.errors import refuse
 from core.forms import add_service_errors
+from core.http import preferred_script
 from people import selectors, services
 from people.forms import (
     DocumentForm,
@@ -40,10 +41,14 @@ def person_search(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data if request.GET else {}
         place = data.get("place")
         page = selectors.person_search(
-            request.user, query=data.get("q", ""), category=data.get("category", ""),
-            state=data.get("state", ""), place_id=place.pk if place else None, page_number=request.GET.get("page", 1),
+            request.user,
+            query=data.get("q", ""),
+            category=data.get("category", ""),
+            state=data.get("state", ""),
+            place_id=place.pk if place else None,
+            page_number=request.GET.get("page", 1),
         )
-    context = {"form": form, "page": page, "script": request.user.preferred_script}  # type: ignore[union-attr]
+    context = {"form": form, "page": page, "script": preferred_script(request)}
     template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -51,8 +56,11 @@ def person_search(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     view = selectors.person_view(request.user, person_id)
-    return render(request, "people/detail.html", {"view": view, "person": view.person,
-                                                  "script": request.user.preferred_script})  # type: ignore[union-attr]
+    return render(
+        request,
+        "people/detail.html",
+        {"view": view, "person": view.person, "script": preferred_script(request)},
+    )
 
 
 def _names_from(form: NameForm) -> list[dict[str, Any]]:
@@ -106,9 +114,7 @@ def _changed(form: PersonFieldsForm) -> dict[str, Any]:
     return {name: form.cleaned_data.get(name) for name in form.changed_data}
 
 
-def _simple_form_view(
-    request: HttpRequest, person_id: int, form_class: type, title: str, save: Any
-) -> HttpResponse:
+def _simple_form_view(request: HttpRequest, person_id: int, form_class: type, title: str, save: Any) -> HttpResponse:
     """A page with one form that adds one thing to a person, through `save(person, cleaned_data)`."""
     person = policy.person_for_user(request.user, person_id)
     form = form_class(request.POST or None)
@@ -125,22 +131,35 @@ def _simple_form_view(
 @login_required
 @require_http_methods(["GET", "POST"])
 def name_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    return _simple_form_view(request, person_id, NameForm, _("Add a name"),
-                             lambda person, data: services.name_add(actor=request.user, person=person, **data))
+    return _simple_form_view(
+        request,
+        person_id,
+        NameForm,
+        _("Add a name"),
+        lambda person, data: services.name_add(actor=request.user, person=person, **data),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    return _simple_form_view(request, person_id, DocumentForm, _("Add an identity document"),
-                             lambda person, data: services.document_add(actor=request.user, person=person, **data))
+    return _simple_form_view(
+        request,
+        person_id,
+        DocumentForm,
+        _("Add an identity document"),
+        lambda person, data: services.document_add(actor=request.user, person=person, **data),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_add(request: HttpRequest, person_id: int) -> HttpResponse:
     return _simple_form_view(
-        request, person_id, EvidenceForm, _("Add evidence of citizenship"),
+        request,
+        person_id,
+        EvidenceForm,
+        _("Add evidence of citizenship"),
         lambda person, data: services.citizenship_evidence_add(actor=request.user, person=person, **data),
     )
 
@@ -148,8 +167,13 @@ def evidence_add(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def presence_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    return _simple_form_view(request, person_id, PresenceForm, _("Record whereabouts"),
-                             lambda person, data: services.presence_record(actor=request.user, person=person, **data))
+    return _simple_form_view(
+        request,
+        person_id,
+        PresenceForm,
+        _("Record whereabouts"),
+        lambda person, data: services.presence_record(actor=request.user, person=person, **data),
+    )
 
 
 @login_required
@@ -160,8 +184,14 @@ def relationship_add(request: HttpRequest, person_id: int) -> HttpResponse:
             other = policy.person_for_user(request.user, data["other"])
         except Http404:
             raise ValidationError({"other": _("No person with this number is within your reach.")}) from None
-        services.relationship_add(actor=request.user, subject=person, obj=other, kind=data["kind"],
-                                  basis=data["basis"], note=data["note"])
+        services.relationship_add(
+            actor=request.user,
+            subject=person,
+            obj=other,
+            kind=data["kind"],
+            basis=data["basis"],
+            note=data["note"],
+        )
 
     return _simple_form_view(request, person_id, RelationshipForm, _("Link to a registered person"), save)
 
@@ -177,16 +207,28 @@ def relative_add(request: HttpRequest, person_id: int) -> HttpResponse:
     forms_ok = request.method == "POST" and all(f.is_valid() for f in (relation_form, name_form, person_form))
     if forms_ok:
         try:
-            relative = services.relative_register(
-                actor=request.user, of_person=person, kind=relation_form.cleaned_data["kind"],
-                basis=relation_form.cleaned_data["basis"], names=_names_from(name_form), **_person_fields(person_form),
+            relative = relative_register_with_case(
+                actor=request.user,
+                of_person=person,
+                kind=relation_form.cleaned_data["kind"],
+                basis=relation_form.cleaned_data["basis"],
+                names=_names_from(name_form),
+                **_person_fields(person_form),
             )
         except ValidationError as error:
             add_service_errors(person_form, error)
         else:
             return redirect("person-detail", person_id=relative.pk)
-    return render(request, "people/relative.html", {"person": person, "relation_form": relation_form,
-                                                    "name_form": name_form, "person_form": person_form})
+    return render(
+        request,
+        "people/relative.html",
+        {
+            "person": person,
+            "relation_form": relation_form,
+            "name_form": name_form,
+            "person_form": person_form,
+        },
+    )
 
 
 @login_required
@@ -195,6 +237,11 @@ def person_photo(request: HttpRequest, person_id: int) -> FileResponse:
     person = policy.person_for_user(request.user, person_id)
     if not policy.can(request.user, Action.VIEW, DataClass.IDENTITY, person) or not person.photo:
         raise Http404
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, person_id=person.pk,
-                 changes={"photo": ["viewed", "viewed"]})
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        obj=person,
+        person_id=person.pk,
+        changes={"photo": ["viewed", "viewed"]},
+    )
     return FileResponse(person.photo.open("rb"), as_attachment=True, filename=f"person-{person.pk}-photo")

@@ -48,14 +48,16 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save(update_fields=["password"])
             token, _ = Token.objects.get_or_create(user=user)
-            logins.append({
-                "username": username,
-                "password": password,
-                "roles": user.roles,
-                "agency": user.agency.name if user.agency else "",
-                "team": user.team.name if user.team else "",
-                "api_token": token.key,
-            })
+            logins.append(
+                {
+                    "username": username,
+                    "password": password,
+                    "roles": user.roles,
+                    "agency": user.agency.name if user.agency else "",
+                    "team": user.team.name if user.team else "",
+                    "api_token": token.key,
+                }
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(logins, indent=2, ensure_ascii=False))
         path.chmod(0o600)
@@ -65,5 +67,7 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo logins (also in var/demo-logins.json) — http://127.0.0.1:8000/")
         self.stdout.write(f"{'username':<16} {'password':<18} {'role':<22} agency")
         for row in logins:
-            self.stdout.write(f"{row['username']:<16} {row['password']:<18} {','.join(row['roles']):<22} {row['agency']}")
+            self.stdout.write(
+                f"{row['username']:<16} {row['password']:<18} {','.join(row['roles']):<22} {row['agency']}"
+            )
         self.stdout.write("Try: log in as 'caseworker', accept the agreement, search 'Aigerim'.\n")

@@ -1,0 +1,231 @@
+"""The registry API: same policy as the pages, JSON errors per field, nothing written on bad input."""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from access.models import User
+from audit.models import AuditEntry
+from casework.models import Case
+from conftest import cyrillic, latin
+from people.models import IdentityDocument, NameToken, Person, PersonName, Place, PlaceKind, Relationship
+
+
+@pytest.fixture
+def api(caseworker_a: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(caseworker_a)
+    return client
+
+
+def _counts() -> tuple[int, ...]:
+    return (
+        Person.objects.count(),
+        PersonName.objects.count(),
+        NameToken.objects.count(),
+        Case.objects.count(),
+        IdentityDocument.objects.count(),
+        Relationship.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+NEW_PERSON = {
+    "sex": "F",
+    "birth_date": "1990-04-17",
+    "birth_date_precision": "day",
+    "names": [{"script": "cyrl", "given": "Айгерим", "family": "Сейтказиева", "kind": "registered"}],
+}
+
+
+def test_registering_through_the_api_opens_a_case(api: APIClient) -> None:
+    response = api.post("/api/v1/persons/", NEW_PERSON, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["case"]["state"] == "identified"
+    assert body["names"][0]["given"] == "Айгерим"
+
+
+@pytest.mark.parametrize("query", ["Aigerim", "aygerim", "Айгерим", "AIGER", "Сейтказ", "seitkaz"])
+def test_search_finds_a_cyrillic_name_from_any_spelling(api: APIClient, query: str) -> None:
+    api.post("/api/v1/persons/", NEW_PERSON, format="json")
+    body = api.get("/api/v1/persons/", {"q": query}).json()
+    assert body["count"] == 1
+    assert body["results"][0]["names"][0]["given"] == "Айгерим"
+
+
+def test_search_finds_a_person_by_any_of_their_names(api: APIClient, register: Callable[..., Case]) -> None:
+    register(
+        cyrillic("Айгерим", "Сейтказиева"),
+        {"script": "arab", "given": "أم محمد", "family": "", "kind": "alias"},
+    )
+    register(latin("Dinara"))
+    assert api.get("/api/v1/persons/", {"q": "أم محمد"}).json()["count"] == 1
+    assert api.get("/api/v1/persons/", {"q": "dinara"}).json()["count"] == 1
+    assert api.get("/api/v1/persons/", {"q": "zzz"}).json()["count"] == 0
+
+
+BAD_PERSONS: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "future birth date",
+        {**NEW_PERSON, "birth_date": (date.today() + timedelta(days=3)).isoformat()},
+        "birth_date",
+    ),
+    ("impossible date", {**NEW_PERSON, "birth_date": "2019-02-30"}, "birth_date"),
+    ("no names", {**NEW_PERSON, "names": []}, "names"),
+    ("unknown script", {**NEW_PERSON, "names": [{"script": "runic", "given": "X"}]}, "names"),
+    ("oversized name", {**NEW_PERSON, "names": [{"script": "latn", "given": "A" * 101}]}, "names"),
+    ("name without letters", {**NEW_PERSON, "names": [{"script": "latn", "given": "!!!"}]}, "given"),
+    ("unknown sex", {**NEW_PERSON, "sex": "X"}, "sex"),
+    ("mass assignment", {**NEW_PERSON, "created_by": 1}, "created_by"),
+    (
+        "estimate without date",
+        {**NEW_PERSON, "birth_date_precision": "estimated", "birth_date": None, "estimated_age_min": 4},
+        "age_estimated_on",
+    ),
+    (
+        "reversed age range",
+        {
+            **NEW_PERSON,
+            "birth_date_precision": "estimated",
+            "birth_date": None,
+            "estimated_age_min": 9,
+            "estimated_age_max": 4,
+            "age_estimated_on": "2019-01-01",
+        },
+        "estimated_age_max",
+    ),
+    (
+        "age over 120",
+        {
+            **NEW_PERSON,
+            "birth_date_precision": "estimated",
+            "estimated_age_min": 300,
+            "age_estimated_on": "2019-01-01",
+        },
+        "estimated_age_min",
+    ),
+]
+
+
+@pytest.mark.parametrize(("label", "payload", "field"), BAD_PERSONS, ids=[b[0] for b in BAD_PERSONS])
+def test_bad_input_gets_a_message_per_field_and_writes_nothing(
+    api: APIClient, label: str, payload: dict[str, Any], field: str
+) -> None:
+    before = _counts()
+    response = api.post("/api/v1/persons/", payload, format="json")
+    assert response.status_code == 400, (label, response.content)
+    assert field in response.json()["errors"], response.json()
+    assert _counts() == before
+
+
+def test_a_duplicate_document_is_refused(api: APIClient, register: Callable[..., Case]) -> None:
+    kz = Place.objects.create(kind=PlaceKind.COUNTRY, name="Kazakhstan", code="KZ")
+    one, other = register().person, register(latin("Dinara")).person
+    document = {"doc_type": "passport", "number": "N1234567", "issuing_state": kz.pk, "status": "lost"}
+    assert api.post(f"/api/v1/persons/{one.pk}/documents/", document, format="json").status_code == 201
+    before = _counts()
+    response = api.post(f"/api/v1/persons/{other.pk}/documents/", document, format="json")
+    assert response.status_code == 400
+    assert "number" in response.json()["errors"]
+    assert _counts() == before
+
+
+def test_an_impossible_family_is_refused_through_the_api(api: APIClient, register: Callable[..., Case]) -> None:
+    person = register().person
+    before = _counts()
+    response = api.post(
+        f"/api/v1/persons/{person.pk}/relationships/", {"kind": "mother", "other": person.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert _counts() == before
+
+
+def test_a_transition_from_the_wrong_state_gives_a_clear_error(api: APIClient, register: Callable[..., Case]) -> None:
+    case = register()
+    response = api.post(f"/api/v1/cases/{case.pk}/transitions/", {"transition": "close", "reason": "x"}, format="json")
+    assert response.status_code == 403
+    response = api.post(f"/api/v1/cases/{case.pk}/transitions/", {"transition": "evacuate"}, format="json")
+    assert response.status_code == 400
+    assert "transition" in response.json()["errors"]
+    options = api.get(f"/api/v1/cases/{case.pk}/transitions/").json()
+    assert [o["name"] for o in options] == ["ask_consent"]
+
+
+def test_patch_changes_allowed_fields_and_refuses_others(api: APIClient, register: Callable[..., Case]) -> None:
+    person = register().person
+    assert api.patch(f"/api/v1/persons/{person.pk}/", {"phone": "+7 700 000 0000"}, format="json").status_code == 200
+    person.refresh_from_db()
+    assert person.phone == "+7 700 000 0000"
+    response = api.patch(f"/api/v1/persons/{person.pk}/", {"birth_date_best": "2000-01-01"}, format="json")
+    assert response.status_code == 400
+
+
+def test_unreachable_records_answer_404_like_missing_ones(register: Callable[..., Case], caseworker_b: User) -> None:
+    case = register()
+    client = APIClient()
+    client.force_authenticate(caseworker_b)
+    for url in (
+        f"/api/v1/persons/{case.person_id}/",
+        f"/api/v1/persons/{case.person_id}/names/",
+        f"/api/v1/cases/{case.pk}/",
+        f"/api/v1/cases/{case.pk}/timeline/",
+        "/api/v1/persons/999999/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/api/v1/persons/", {"q": "Aigerim"}).json()["count"] == 0
+
+
+def test_token_authentication_works_and_a_wrong_token_does_not(
+    register: Callable[..., Case], caseworker_a: User
+) -> None:
+    register()
+    token = Token.objects.create(user=caseworker_a)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/v1/persons/").json()["count"] == 1
+    client.credentials(HTTP_AUTHORIZATION="Token wrong")
+    assert client.get("/api/v1/persons/").status_code == 401
+
+
+def test_the_api_is_closed_until_the_nda_is_accepted(make_user: Callable[..., User]) -> None:
+    from access.rules import Role
+
+    client = APIClient()
+    client.force_authenticate(make_user(Role.CASEWORKER, accepted=False))
+    response = client.get("/api/v1/persons/")
+    assert response.status_code == 403
+    assert "non-disclosure" in response.json()["detail"]
+
+
+def test_the_openapi_schema_describes_every_endpoint(api: APIClient) -> None:
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    for path in (
+        "/api/v1/persons/",
+        "/api/v1/persons/{id}/",
+        "/api/v1/persons/{id}/relationships/",
+        "/api/v1/persons/{id}/documents/",
+        "/api/v1/cases/{id}/transitions/",
+        "/api/v1/audit/",
+        "/api/v1/places/",
+    ):
+        assert path in schema["paths"], path
+
+
+def test_a_child_registered_with_a_parent_case_is_linked(
+    api: APIClient, register: Callable[..., Case], caseworker_b: User
+) -> None:
+    mother = register()
+    payload = {**NEW_PERSON, "birth_date": "2016-01-01", "parent_case": mother.pk}
+    response = api.post("/api/v1/persons/", payload, format="json")
+    assert response.status_code == 201
+    assert Case.objects.get(person_id=response.json()["id"]).parent_case == mother
+    outsider = APIClient()
+    outsider.force_authenticate(caseworker_b)
+    before = _counts()
+    assert outsider.post("/api/v1/persons/", payload, format="json").status_code == 400
+    assert _counts() == before

@@ -1,0 +1,92 @@
+"""The main journey in a real browser: log in, accept the NDA, find Айгерим by typing Aigerim, see her family,
+move her case on. Drives Debian's chromium through Playwright (no browser download)."""
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from access.models import User
+from access.rules import Role
+from casework.models import Case
+from casework.transitions import CaseState
+from conftest import cyrillic
+from people import services
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make test does it when run as root)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--no-sandbox",
+                "--disable-gpu",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_caseworker_finds_aigerim_sees_her_children_and_moves_her_case(
+    live_server,
+    page: Page,
+    make_user: Callable[..., User],
+    team_a,
+    register: Callable[..., Case],
+    caseworker_a: User,
+) -> None:
+    mother = register(cyrillic("Айгерим", "Сейтказиева"), born=date(1991, 4, 17))
+    for given in ("Амина", "Юсуф", "Марьям"):
+        child = register(cyrillic(given, "Сейтказиева"), born=date(2015, 6, 1))
+        services.relationship_add(actor=caseworker_a, subject=mother.person, obj=child.person, kind="mother")
+    worker = make_user(Role.CASEWORKER, team=team_a, accepted=False, username="saule")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(worker.username)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+
+    # No personal data before the non-disclosure agreement is accepted.
+    expect(page.get_by_role("heading", name="Non-disclosure agreement")).to_be_visible()
+    page.get_by_role("button", name="I accept this agreement").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+    page.get_by_role("link", name="Registry").click()
+    page.get_by_label("Name, in any script or spelling").fill("Aigerim")
+    result = page.get_by_role("link", name="Сейтказиева Айгерим")
+    expect(result).to_be_visible()  # arrived through htmx as the user typed
+    result.click()
+
+    expect(page.get_by_role("heading", name="Family")).to_be_visible()
+    graph = page.get_by_role("img", name="Family graph")
+    for child_name in ("Амина", "Юсуф", "Марьям"):
+        expect(graph.get_by_text(child_name)).to_be_visible()
+
+    page.get_by_label("Ask for consent").check()
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#case-state")).to_have_text("Consent pending")
+    mother.refresh_from_db()
+    assert mother.state == CaseState.CONSENT_PENDING
