@@ -1,8 +1,10 @@
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from access.models import NdaAcceptance, NdaVersion
+from access.models import NdaAcceptance, NdaVersion, Script
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -15,3 +17,16 @@ def nda_accept(*, user: Any, nda: NdaVersion) -> NdaAcceptance:
         audit_record(actor=user, action=AuditAction.NDA_ACCEPTED, obj=nda)
     user._zhusan_nda_ok = None  # the policy re-reads it on the next question
     return acceptance
+
+
+@transaction.atomic
+def preferences_set(*, user: Any, preferred_script: str) -> None:
+    """A user's own display preferences; they touch no personal data of others."""
+    if preferred_script not in Script.values:
+        raise ValidationError({"preferred_script": _("Choose Cyrillic, Latin or Arabic.")})
+    before = user.preferred_script
+    user.preferred_script = preferred_script
+    user.save(update_fields=["preferred_script"])
+    audit_record(
+        actor=user, action=AuditAction.UPDATE, obj=user, changes={"preferred_script": [before, preferred_script]}
+    )

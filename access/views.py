@@ -1,16 +1,19 @@
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from access import policy
-from access.models import NdaVersion
-from access.services import nda_accept
+from access.models import NdaVersion, Script
+from access.services import nda_accept, preferences_set
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -39,6 +42,23 @@ class LogoutView(auth_views.LogoutView):
         if request.user.is_authenticated:
             audit_record(actor=request.user, action=AuditAction.LOGOUT, request=request)
         return super().post(request, *args, **kwargs)
+
+
+class PreferencesForm(forms.Form):
+    preferred_script = forms.ChoiceField(
+        label=_("Show names in this script where a person has one"), choices=Script.choices
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST or None, initial={"preferred_script": request.user.preferred_script})  # type: ignore[union-attr]
+    if request.method == "POST" and form.is_valid():
+        preferences_set(user=request.user, preferred_script=form.cleaned_data["preferred_script"])
+        messages.success(request, _("Preferences saved."))
+        return redirect("preferences")
+    return render(request, "access/preferences.html", {"form": form})
 
 
 @login_required

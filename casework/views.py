@@ -12,17 +12,20 @@ from casework import selectors, services
 from casework.forms import NoteForm, TransitionForm
 from core.errors import messages_by_field
 from core.http import preferred_script
+from reports.selectors import programme_overview
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    sees_statistics = policy.has_capability(request.user, Capability.VIEW_STATISTICS)
     context = {
+        "overview": programme_overview(request.user) if sees_statistics else None,
         "by_state": selectors.cases_by_state(request.user),
         "my_cases": selectors.my_cases(request.user),
         "next_tasks": selectors.next_tasks(request.user),
         "works_with_cases": policy.reaches_cases(request.user),
         "sees_audit": policy.has_capability(request.user, Capability.VIEW_AUDIT),
-        "sees_statistics": policy.has_capability(request.user, Capability.VIEW_STATISTICS),
+        "sees_statistics": sees_statistics,
         "manages_users": policy.has_capability(request.user, Capability.MANAGE_USERS),
         "script": preferred_script(request),
     }

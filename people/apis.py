@@ -3,12 +3,13 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,15 +20,18 @@ from audit.services import audit_record
 from casework.services import returnee_register
 from core.errors import refuse
 from people import selectors, services
-from people.models import Person, PersonName, Place, Relationship
+from people.models import Household, HouseholdMember, Person, PersonName, Place, Relationship
 from people.serializers import (
     DocumentInputSerializer,
     DocumentSerializer,
+    HouseholdInputSerializer,
+    HouseholdSerializer,
     NameInputSerializer,
     NameSerializer,
     PersonCreateSerializer,
     PersonInputSerializer,
     PersonSerializer,
+    PhotoInputSerializer,
     PlaceSerializer,
     PresenceInputSerializer,
     PresenceSerializer,
@@ -214,6 +218,62 @@ class PersonViewSet(viewsets.ViewSet):
             presence = services.presence_record(actor=request.user, person=person, **payload.validated_data)
             return Response(PresenceSerializer(presence).data, status=status.HTTP_201_CREATED)
         return Response(PresenceSerializer(person.presences.all(), many=True).data)
+
+    @extend_schema(methods=["GET"], responses=HouseholdSerializer(many=True))
+    @extend_schema(methods=["POST"], request=HouseholdInputSerializer, responses={201: HouseholdSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def households(self, request: Request, pk: str) -> Response:
+        """GET: the person's households. POST: start one (`name`) or join one (`household`)."""
+        person, classes = self._person_and_classes(request, pk)
+        _require(classes, DataClass.FAMILY)
+        if request.method == "POST":
+            payload = HouseholdInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = payload.validated_data
+            if bool(data["name"]) == bool(data["household"]):
+                raise ValidationError(
+                    {"name": _("Give either a new household's name or an existing household's number.")}
+                )
+            if data["name"]:
+                household = services.household_create(actor=request.user, name=data["name"], head=person)
+            else:
+                reachable = HouseholdMember.objects.filter(person__in=policy.persons_visible_to(request.user))
+                found = Household.objects.filter(pk=data["household"], householdmember__in=reachable).first()
+                if found is None:
+                    raise ValidationError({"household": _("No household with this number is within your reach.")})
+                services.household_member_add(actor=request.user, household=found, person=person)
+                household = found
+            return Response(_household_data(request.user, household), status=status.HTTP_201_CREATED)
+        return Response([_household_data(request.user, h) for h in Household.objects.filter(members=person)])
+
+    @extend_schema(methods=["GET"], responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(methods=["POST"], request={"multipart/form-data": PhotoInputSerializer}, responses={204: None})
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
+    def photo(self, request: Request, pk: str) -> Response | FileResponse:
+        """GET: download the photo (never a public URL). POST: upload one; it is re-encoded without metadata."""
+        person, classes = self._person_and_classes(request, pk)
+        _require(classes, DataClass.IDENTITY)
+        if request.method == "POST":
+            payload = PhotoInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            services.photo_set(actor=request.user, person=person, upload=payload.validated_data["photo"])
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        if not person.photo:
+            raise Http404
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            obj=person,
+            person_id=person.pk,
+            changes={"photo": ["viewed", "viewed"]},
+        )
+        return FileResponse(person.photo.open("rb"), as_attachment=True, filename=f"person-{person.pk}-photo.jpg")
+
+
+def _household_data(user: Any, household: Household) -> dict[str, Any]:
+    visible = policy.persons_visible_to(user)
+    members = list(household.householdmember_set.filter(person__in=visible).values_list("person_id", flat=True))
+    return {"id": household.pk, "name": household.name, "members": members}
 
 
 class NameViewSet(viewsets.ViewSet):

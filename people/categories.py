@@ -124,8 +124,13 @@ def categorise(
     return Categories(age=age, group=Group.CHILD, orphan=orphan, unaccompanied=unaccompanied, separated=separated)
 
 
-def categories_for(persons: Iterable[Person], on: date | None = None) -> dict[int, Categories]:
-    """Categories of many persons in two queries, whatever their number."""
+def categories_for(
+    persons: Iterable[Person], on: date | None = None, on_by_person: Mapping[int, date | None] | None = None
+) -> dict[int, Categories]:
+    """Categories of many persons in two queries, whatever their number.
+
+    The reference date is `on_by_person[id]` where given (each person's evacuation date), else `on`, else today.
+    """
     persons = list(persons)
     ids = {p.pk for p in persons}
     families: dict[int, _Family] = defaultdict(_Family)
@@ -153,5 +158,6 @@ def categories_for(persons: Iterable[Person], on: date | None = None) -> dict[in
         .order_by("person_id", "since")
         .values_list("person_id", "place_id")
     )
-    reference = on or timezone.localdate()
-    return {p.pk: categorise(p, reference, families[p.pk], current_place) for p in persons}
+    default = on or timezone.localdate()
+    by_person = on_by_person or {}
+    return {p.pk: categorise(p, by_person.get(p.pk) or default, families[p.pk], current_place) for p in persons}

@@ -136,3 +136,18 @@ class SearchForm(forms.Form):
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["state"].choices = [("", _("Any")), *CaseState.choices]  # type: ignore[attr-defined]
+
+
+class HouseholdForm(forms.Form):
+    name = forms.CharField(label=_("Start a new household named"), max_length=200, required=False)
+    household = forms.IntegerField(label=_("or join household number"), min_value=1, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if bool(data.get("name")) == bool(data.get("household")):
+            raise forms.ValidationError(_("Give either a new household's name or an existing household's number."))
+        return data
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label=_("Photo (JPEG, PNG or WebP, up to 5 MB)"))

@@ -21,6 +21,8 @@ from people.dates import years_before
 from people.models import (
     PARENT_KINDS,
     CitizenshipEvidence,
+    Household,
+    HouseholdMember,
     IdentityDocument,
     NameToken,
     Person,
@@ -131,6 +133,12 @@ class FamilyNode:
 
 
 @dataclass
+class HouseholdView:
+    household: Household
+    members: list[tuple[int, str, bool]]  # person id, name (empty when out of the user's reach), is head
+
+
+@dataclass
 class PersonView:
     """What one user may see of one person: sections of classes they may not see are absent (None)."""
 
@@ -144,6 +152,7 @@ class PersonView:
     presences: list[Presence] | None = None
     family: list[FamilyNode] | None = None
     relationships: list[Relationship] | None = None
+    households: list[HouseholdView] | None = None
     categories: Categories | None = None
     case: Case | None = None
     transitions: list[Transition] = field(default_factory=list)
@@ -224,6 +233,26 @@ def _family(user: Any, person: Person, script: str) -> tuple[list[FamilyNode], l
     return nodes, relationships
 
 
+def _households(user: Any, person: Person, script: str) -> list[HouseholdView]:
+    """The person's households with their members, each named only if the user may see that member."""
+    households = list(
+        Household.objects.filter(members=person).prefetch_related(
+            Prefetch("householdmember_set", queryset=HouseholdMember.objects.select_related("person")),
+            "householdmember_set__person__names",
+        )
+    )
+    member_ids = {m.person_id for h in households for m in h.householdmember_set.all()}
+    visible = set(policy.persons_visible_to(user).filter(id__in=member_ids).values_list("id", flat=True))
+    views = []
+    for household in households:
+        members = []
+        for membership in household.householdmember_set.all():
+            name = membership.person.name_for(script) if membership.person_id in visible else None
+            members.append((membership.person_id, name.full if name else "", membership.is_head))
+        views.append(HouseholdView(household=household, members=members))
+    return views
+
+
 def _inverse_label(kind: str, sex: str) -> str:
     from django.utils.translation import gettext as _
 
@@ -252,6 +281,7 @@ def person_view(user: Any, person_id: Any) -> PersonView:
         view.presences = list(person.presences.select_related("place"))
     if DataClass.FAMILY in classes:
         view.family, view.relationships = _family(user, person, script)
+        view.households = _households(user, person, script)
     case = (
         Case.objects.filter(person=person)
         .select_related("responsible_agency", "team", "caseworker", "supervisor", "parent_case")

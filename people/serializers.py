@@ -180,6 +180,21 @@ class PresenceInputSerializer(serializers.Serializer):
     source = serializers.CharField(max_length=200)  # type: ignore[assignment]
 
 
+class HouseholdSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    members = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of members the user may see.")
+
+
+class HouseholdInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    household = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+
+
+class PhotoInputSerializer(serializers.Serializer):
+    photo = serializers.FileField()
+
+
 class PlaceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Place

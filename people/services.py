@@ -1,12 +1,15 @@
 """Every write to the person registry. Each function is atomic, asks the access policy and writes the audit log."""
 
 from datetime import date
+from io import BytesIO
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from access import policy
 from access.rules import Action, Capability, DataClass
@@ -19,6 +22,8 @@ from people.models import (
     PARENT_KINDS,
     BirthDatePrecision,
     CitizenshipEvidence,
+    Household,
+    HouseholdMember,
     IdentityDocument,
     NameToken,
     Person,
@@ -383,3 +388,82 @@ def presence_record(*, actor: Any, person: Person, place: Place, since: date, so
 
 
 PARENT_KIND_VALUES = tuple(str(k) for k in PARENT_KINDS)
+
+
+# --- households -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def household_create(*, actor: Any, name: str, head: Person) -> Household:
+    """Start a household (people living together as one family unit) with `head` as its first member."""
+    _require_change(actor, head, DataClass.FAMILY)
+    household = Household(name=name.strip())
+    household.full_clean()
+    household.save()
+    HouseholdMember.objects.create(household=household, person=head, is_head=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=household,
+        person_id=head.pk,
+        changes={"name": [None, household.name], "head": [None, head.pk]},
+    )
+    timeline_note(person=head, actor=actor, summary=_("Household started: %(name)s") % {"name": household.name})
+    return household
+
+
+@transaction.atomic
+def household_member_add(*, actor: Any, household: Household, person: Person) -> HouseholdMember:
+    """Add a person to a household; the actor must be allowed to change the family data of everyone in it."""
+    _require_change(actor, person, DataClass.FAMILY)
+    for member in household.members.all():
+        _require_change(actor, member, DataClass.FAMILY)
+    if HouseholdMember.objects.filter(household=household, person=person).exists():
+        raise ValidationError({"household": _("This person is already in the household.")})
+    membership = HouseholdMember.objects.create(household=household, person=person)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=membership,
+        person_id=person.pk,
+        changes={"household": [None, household.pk]},
+    )
+    timeline_note(person=person, actor=actor, summary=_("Joined household: %(name)s") % {"name": household.name})
+    return membership
+
+
+# --- photo ----------------------------------------------------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_PIXELS = 4000 * 4000
+
+
+@transaction.atomic
+def photo_set(*, actor: Any, person: Person, upload: Any) -> Person:
+    """Store a photo: checked by content (not by name), re-encoded as JPEG so no metadata (EXIF, GPS) survives."""
+    _require_change(actor, person, DataClass.IDENTITY)
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError({"photo": _("The photo is larger than 5 MB.")})
+    try:
+        with Image.open(upload) as image:
+            if image.format not in ("JPEG", "PNG", "WEBP") or image.width * image.height > PHOTO_MAX_PIXELS:
+                raise ValidationError({"photo": _("Upload a JPEG, PNG or WebP photo of at most 16 megapixels.")})
+            image.load()
+            clean = image.convert("RGB")
+    except (OSError, Image.DecompressionBombError, SyntaxError):
+        raise ValidationError({"photo": _("This file is not a readable image.")}) from None
+    buffer = BytesIO()
+    clean.save(buffer, format="JPEG", quality=88)
+    old = person.photo.name if person.photo else ""
+    person.photo.save("photo.jpg", ContentFile(buffer.getvalue()), save=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=person,
+        person_id=person.pk,
+        changes={"photo": ["replaced" if old else None, "stored"]},
+    )
+    if old:
+        transaction.on_commit(lambda: person.photo.storage.delete(old))
+    timeline_note(person=person, actor=actor, summary=_("Photo added"))
+    return person

@@ -21,14 +21,16 @@ from people import selectors, services
 from people.forms import (
     DocumentForm,
     EvidenceForm,
+    HouseholdForm,
     NameForm,
     PersonFieldsForm,
+    PhotoForm,
     PresenceForm,
     RelationshipForm,
     RelativeForm,
     SearchForm,
 )
-from people.models import Person
+from people.models import Household, HouseholdMember, Person
 
 
 @login_required
@@ -229,6 +231,38 @@ def relative_add(request: HttpRequest, person_id: int) -> HttpResponse:
             "person_form": person_form,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    def save(person: Person, data: dict[str, Any]) -> None:
+        if data.get("name"):
+            services.household_create(actor=request.user, name=data["name"], head=person)
+            return
+        # Only a household one of whose members the user can reach may be joined.
+        reachable = HouseholdMember.objects.filter(person__in=policy.persons_visible_to(request.user))
+        household = Household.objects.filter(pk=data["household"], householdmember__in=reachable).first()
+        if household is None:
+            raise ValidationError({"household": _("No household with this number is within your reach.")})
+        services.household_member_add(actor=request.user, household=household, person=person)
+
+    return _simple_form_view(request, person_id, HouseholdForm, _("Household"), save)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photo_upload(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = policy.person_for_user(request.user, person_id)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.photo_set(actor=request.user, person=person, upload=form.cleaned_data["photo"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("person-detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": person, "title": _("Photo"), "upload": True})
 
 
 @login_required

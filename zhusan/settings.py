@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "audit",
     "people",
     "casework",
+    "reports",
     "demo",
 ]
 

@@ -104,7 +104,9 @@ def test_the_auditor_filters_the_log_by_user_person_and_action(
     client.get(f"/people/{other.person_id}/")
     api = APIClient()
     api.force_authenticate(auditor)
-    body = api.get("/api/v1/audit/", {"username": "caseworker_a", "person_id": str(case.person_id), "action": "view"}).json()
+    body = api.get(
+        "/api/v1/audit/", {"username": "caseworker_a", "person_id": str(case.person_id), "action": "view"}
+    ).json()
     assert body["count"] == 1
     assert body["results"][0]["person_id"] == case.person_id
     assert body["results"][0]["path"] == f"/people/{case.person_id}/"
