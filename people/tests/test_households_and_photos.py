@@ -67,7 +67,7 @@ def test_a_photo_is_stored_without_its_metadata_and_served_only_to_those_who_may
     response = api.get(f"/api/v1/persons/{person.pk}/photo/")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    stored = Image.open(BytesIO(b"".join(response.streaming_content)))
+    stored = Image.open(BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
     assert not stored.getexif()
     outsider = APIClient()
     outsider.force_authenticate(caseworker_b)
