@@ -14,6 +14,7 @@ from access.models import NdaAcceptance, NdaVersion
 from access.rules import RULES, Action, Capability, DataClass, RoleRule, Scope
 from casework.models import Case, CaseAssignment
 from casework.transitions import Transition
+from core.errors import MAX_ID
 from people.models import Person, Relationship
 
 NO_CLASSES: frozenset[DataClass] = frozenset()
@@ -48,6 +49,11 @@ def _active_rules(user: Any) -> list[RoleRule]:
 
 def has_capability(user: Any, capability: Capability) -> bool:
     return any(capability in rule.capabilities for rule in _active_rules(user))
+
+
+def may_export(user: Any) -> bool:
+    """Whether any of the user's roles may export some class of data (the rows still go through the policy)."""
+    return any(Action.EXPORT in actions for rule in _active_rules(user) for actions in rule.data.values())
 
 
 def reaches_cases(user: Any) -> bool:
@@ -178,17 +184,28 @@ def can_transition(user: Any, case: Case, transition: Transition) -> bool:
 # --- fetch and authorise together --------------------------------------------------------------------------
 
 
+def _row_id(value: Any) -> int:
+    """An id from a URL or form, or NotVisible: junk and out-of-range numbers never reach the database."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise NotVisible("No such record") from None
+    if not 0 < number <= MAX_ID:
+        raise NotVisible("No such record")
+    return number
+
+
 def case_for_user(user: Any, case_id: Any) -> Case:
     try:
-        return cases_visible_to(user).select_related("person").get(pk=int(case_id))
-    except (Case.DoesNotExist, TypeError, ValueError):
+        return cases_visible_to(user).select_related("person").get(pk=_row_id(case_id))
+    except Case.DoesNotExist:
         raise NotVisible("No such case") from None
 
 
 def person_for_user(user: Any, person_id: Any) -> Person:
     try:
-        return persons_visible_to(user).get(pk=int(person_id))
-    except (Person.DoesNotExist, TypeError, ValueError):
+        return persons_visible_to(user).get(pk=_row_id(person_id))
+    except Person.DoesNotExist:
         raise NotVisible("No such person") from None
 
 

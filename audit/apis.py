@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from audit.models import AuditAction, AuditEntry
 from audit.selectors import audit_entries
+from core.errors import MAX_ID
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
@@ -28,7 +29,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
 class AuditFilterSerializer(serializers.Serializer):
     username = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
-    person_id = serializers.IntegerField(required=False, min_value=1, allow_null=True, default=None)
+    person_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, allow_null=True, default=None)
     action = serializers.ChoiceField(choices=["", *AuditAction.values], required=False, default="")
     date_from = serializers.DateField(required=False, allow_null=True, default=None)
     date_to = serializers.DateField(required=False, allow_null=True, default=None)

@@ -1,3 +1,4 @@
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -6,12 +7,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access import policy
-from access.models import User
+from access.models import Team, User
 from access.rules import DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
 from casework import services
-from casework.models import Case, CaseEvent, CaseNote
+from casework.models import Case, CaseAssignment, CaseEvent, CaseNote
 from casework.transitions import TRANSITIONS, CaseState
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
@@ -74,6 +75,17 @@ class NoteSerializer(serializers.ModelSerializer):
 class AssignmentInputSerializer(serializers.Serializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     purpose = serializers.CharField(max_length=200)
+
+
+class ReassignInputSerializer(serializers.Serializer):
+    caseworker = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True)
+    supervisor = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class EndAssignmentInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class CaseViewSet(viewsets.ViewSet):
@@ -150,3 +162,27 @@ class CaseViewSet(viewsets.ViewSet):
         payload.is_valid(raise_exception=True)
         assignment = services.case_assign(actor=request.user, case=case, **payload.validated_data)
         return Response({"id": assignment.pk}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[ID], request=ReassignInputSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def responsibility(self, request: Request, pk: str) -> Response:
+        """Change the caseworker, supervisor and team (supervisors and managers)."""
+        case = policy.case_for_user(request.user, pk)
+        payload = ReassignInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        case = services.case_reassign(actor=request.user, case=case, **payload.validated_data)
+        return Response(CaseSerializer(case).data)
+
+    @extend_schema(
+        parameters=[ID, OpenApiParameter("assignment_id", int, OpenApiParameter.PATH)],
+        request=EndAssignmentInputSerializer,
+        responses={204: None},
+    )
+    @action(detail=True, methods=["post"], url_path=r"assignments/(?P<assignment_id>[0-9]{1,18})/end")
+    def end_assignment(self, request: Request, pk: str, assignment_id: str) -> Response:
+        case = policy.case_for_user(request.user, pk)
+        assignment = get_object_or_404(CaseAssignment, pk=int(assignment_id), case=case)
+        payload = EndAssignmentInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.assignment_end(actor=request.user, assignment=assignment, **payload.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from access.models import Team, User
 from access.rules import DataClass
 from casework.transitions import TRANSITIONS
 
@@ -15,3 +16,23 @@ class TransitionForm(forms.Form):
 class NoteForm(forms.Form):
     data_class = forms.ChoiceField(label=_("Kind of note"), choices=DataClass.choices)
     text = forms.CharField(label=_("Note"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReassignForm(forms.Form):
+    caseworker = forms.ModelChoiceField(
+        label=_("Caseworker"), queryset=User.objects.filter(is_active=True), required=False
+    )
+    supervisor = forms.ModelChoiceField(
+        label=_("Supervisor"), queryset=User.objects.filter(is_active=True), required=False
+    )
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+
+class AssignForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Specialist"), queryset=User.objects.filter(is_active=True))
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+
+
+class EndAssignmentForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)

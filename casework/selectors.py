@@ -1,11 +1,14 @@
 """Reads of cases for the dashboard: counts and lists limited to what the user may see."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from access import policy
-from casework.models import Case
+from access.models import Team, User
+from access.rules import Capability, Role
+from casework.models import Case, CaseAssignment
 from casework.transitions import TRANSITIONS, CaseState
 
 
@@ -37,4 +40,43 @@ def next_tasks(user: Any, limit: int = 10) -> QuerySet[Case]:
         .select_related("person")
         .prefetch_related("person__names")
         .order_by("state_changed_at")[:limit]
+    )
+
+
+SPECIALIST_ROLES = (
+    Role.MEDICAL_OFFICER,
+    Role.PSYCHOLOGIST,
+    Role.LEGAL_OFFICER,
+    Role.LAB_ANALYST,
+    Role.REGISTRY_OFFICER,
+    Role.CASEWORKER,
+    Role.FIELD_REGISTRAR,
+)
+
+
+@dataclass
+class Staffing:
+    """Who works on a case and whom the user may put on it (only for users who assign cases)."""
+
+    assignments: list[CaseAssignment]
+    agency_staff: list[User]
+    teams: list[Team]
+    specialists: list[User]
+
+
+def case_staffing(user: Any, case: Case) -> Staffing | None:
+    if not policy.has_capability(user, Capability.ASSIGN_CASE):
+        return None
+    staff = list(User.objects.filter(agency_id=case.responsible_agency_id, is_active=True).order_by("username"))
+    # Roles live in a JSON list; the staff list is small, so it is filtered here rather than in SQL.
+    specialists = [
+        u
+        for u in User.objects.filter(is_active=True).select_related("agency").order_by("username")
+        if set(u.roles) & {str(r) for r in SPECIALIST_ROLES}
+    ]
+    return Staffing(
+        assignments=list(case.assignments.filter(ended_at__isnull=True).select_related("user", "user__agency")),
+        agency_staff=staff,
+        teams=list(Team.objects.filter(agency_id=case.responsible_agency_id)),
+        specialists=specialists,
     )

@@ -179,10 +179,10 @@ def transitions_allowed(user: Any, case: Case) -> list[Transition]:
 @transaction.atomic
 def case_assign(*, actor: Any, case: Case, user: User, purpose: str) -> CaseAssignment:
     """Give a specialist access to one case (and nothing else)."""
-    if not policy.has_capability(actor, Capability.ASSIGN_CASE) or not policy.can(
-        actor, Action.VIEW, DataClass.IDENTITY, case
-    ):
-        raise refuse(_("You may not assign this case."))
+    _require_assigner(actor, case)
+    purpose = purpose.strip()
+    if not purpose or len(purpose) > 200:
+        raise ValidationError({"purpose": _("Say in up to 200 characters why this person needs the case.")})
     if not user.is_active:
         raise ValidationError({"user": _("This user account is disabled.")})
     if case.assignments.filter(user=user, ended_at__isnull=True).exists():
@@ -231,3 +231,77 @@ def case_note_add(*, actor: Any, case: Case, data_class: str, text: str) -> Case
         summary=_("Note added: %(kind)s") % {"kind": klass.label},
     )
     return note
+
+
+def _require_assigner(actor: Any, case: Case) -> None:
+    if not policy.has_capability(actor, Capability.ASSIGN_CASE) or not policy.can(
+        actor, Action.VIEW, DataClass.IDENTITY, case
+    ):
+        raise refuse(_("You may not assign this case."))
+
+
+@transaction.atomic
+def case_reassign(
+    *,
+    actor: Any,
+    case: Case,
+    caseworker: User | None,
+    supervisor: User | None,
+    team: Team | None,
+    reason: str = "",
+) -> Case:
+    """Change who is responsible for a case. Caseworker, supervisor and team must belong to the responsible agency."""
+    _require_assigner(actor, case)
+    agency_id = case.responsible_agency_id
+    errors = {}
+    for field, user in (("caseworker", caseworker), ("supervisor", supervisor)):
+        if user is not None and (not user.is_active or user.agency_id != agency_id):
+            errors[field] = _("Choose an active member of the responsible agency.")
+    if team is not None and team.agency_id != agency_id:
+        errors["team"] = _("The team must belong to the responsible agency.")
+    if errors:
+        raise ValidationError(errors)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    before = {"caseworker": case.caseworker_id, "supervisor": case.supervisor_id, "team": case.team_id}
+    case.caseworker, case.supervisor, case.team = caseworker, supervisor, team
+    case.save(update_fields=["caseworker", "supervisor", "team"])
+    after = {"caseworker": case.caseworker_id, "supervisor": case.supervisor_id, "team": case.team_id}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if changes:
+        CaseEvent.objects.create(
+            case=case,
+            actor=actor,
+            kind=CaseEventKind.ASSIGNED,
+            summary=_("Responsibility changed: %(fields)s") % {"fields": ", ".join(changes)},
+            reason=reason,
+        )
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=case, person_id=case.person_id, changes=changes, reason=reason
+        )
+    return case
+
+
+@transaction.atomic
+def assignment_end(*, actor: Any, assignment: CaseAssignment, reason: str = "") -> CaseAssignment:
+    """End a specialist's access to a case; it stops at their next request."""
+    _require_assigner(actor, assignment.case)
+    if assignment.ended_at is not None:
+        raise ValidationError({"assignment": _("This assignment has already ended.")})
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at"])
+    CaseEvent.objects.create(
+        case=assignment.case,
+        actor=actor,
+        kind=CaseEventKind.ASSIGNED,
+        summary=_("Assignment ended: %(user)s") % {"user": assignment.user.username},
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=assignment,
+        person_id=assignment.case.person_id,
+        changes={"ended_at": [None, assignment.ended_at.isoformat()]},
+        reason=reason,
+    )
+    return assignment

@@ -12,3 +12,7 @@ def messages_by_field(error: ValidationError) -> dict[str, list[str]]:
 
 def refuse(message: str | None = None) -> PermissionDenied:
     return PermissionDenied(message or _("You are not allowed to do this."))
+
+
+# The largest id a database row can have (64-bit). Larger numbers in input are refused, not sent to the database.
+MAX_ID = 2**63 - 1

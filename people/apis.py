@@ -18,7 +18,7 @@ from access.rules import DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
 from casework.services import returnee_register
-from core.errors import refuse
+from core.errors import MAX_ID, refuse
 from people import selectors, services
 from people.models import Household, HouseholdMember, Person, PersonName, Place, Relationship
 from people.serializers import (
@@ -314,7 +314,7 @@ class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise Http404 from None
+    number = int(value) if value.isdigit() else 0
+    if not 0 < number <= MAX_ID:
+        raise Http404
+    return number

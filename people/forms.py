@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from access.models import Script
+from core.errors import MAX_ID
 from people.models import (
     BirthDatePrecision,
     CitizenshipStatus,
@@ -99,7 +100,7 @@ RELATION_CHOICES = [("child", _("Child")), *list(RelationshipKind.choices)]
 
 class RelationshipForm(forms.Form):
     kind = forms.ChoiceField(label=_("This person is the … of the other"), choices=RELATION_CHOICES)
-    other = forms.IntegerField(label=_("Other person's registry number"), min_value=1)
+    other = forms.IntegerField(label=_("Other person's registry number"), min_value=1, max_value=MAX_ID)
     basis = forms.ChoiceField(label=_("Basis"), choices=RelationshipBasis.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -140,7 +141,7 @@ class SearchForm(forms.Form):
 
 class HouseholdForm(forms.Form):
     name = forms.CharField(label=_("Start a new household named"), max_length=200, required=False)
-    household = forms.IntegerField(label=_("or join household number"), min_value=1, required=False)
+    household = forms.IntegerField(label=_("or join household number"), min_value=1, max_value=MAX_ID, required=False)
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -14,6 +14,7 @@ from access.rules import Action, DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
 from casework.models import Case, CaseEvent, CaseNote
+from casework.selectors import Staffing, case_staffing
 from casework.services import transitions_allowed
 from casework.transitions import Transition
 from people.categories import Categories, categories_for
@@ -86,16 +87,7 @@ def _category_filter(category: str, today: date) -> Q:
     return Q()
 
 
-def person_search(
-    user: Any,
-    *,
-    query: str = "",
-    category: str = "",
-    state: str = "",
-    place_id: int | None = None,
-    page_number: Any = 1,
-) -> Page:
-    """One page of the persons this user may see that match the query and filters, names prefetched."""
+def _matching_persons(user: Any, *, query: str, category: str, state: str, place_id: int | None) -> QuerySet[Person]:
     persons: QuerySet[Person] = policy.persons_visible_to(user)
     if query.strip():
         persons = persons.filter(_token_filter(query))
@@ -106,15 +98,86 @@ def person_search(
     if place_id:
         here = Presence.objects.filter(place_id=place_id, until__isnull=True).values("person_id")
         persons = persons.filter(id__in=here)
-    persons = persons.select_related("case").prefetch_related("names").order_by("-id")
+    return persons.order_by("-id")
+
+
+def person_search(
+    user: Any,
+    *,
+    query: str = "",
+    category: str = "",
+    state: str = "",
+    place_id: int | None = None,
+    page_number: Any = 1,
+) -> Page:
+    """One page of the persons this user may see that match the query and filters, names prefetched."""
+    persons = _matching_persons(user, query=query, category=category, state=state, place_id=place_id)
+    persons = persons.select_related("case").prefetch_related("names")
     page = Paginator(persons, PAGE_SIZE).get_page(page_number)
     if query.strip():
         audit_record(
-            actor=user,
-            action=AuditAction.SEARCH,
-            changes={"query": query[:100], "results": page.paginator.count},
+            actor=user, action=AuditAction.SEARCH, changes={"query": query[:100], "results": page.paginator.count}
         )
     return page
+
+
+EXPORT_LIMIT = 10_000
+EXPORT_COLUMNS = (
+    "number",
+    "names",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "citizenship_status",
+    "vital_status",
+    "case_number",
+    "case_state",
+)
+
+
+def person_export(
+    user: Any, *, query: str = "", category: str = "", state: str = "", place_id: int | None = None
+) -> list[dict[str, str]]:
+    """Rows for a spreadsheet of the matching persons whose identity data the user may export. Audited.
+
+    Persons the user may see but not export are left out, not blanked.
+    """
+    persons = list(
+        _matching_persons(user, query=query, category=category, state=state, place_id=place_id)
+        .select_related("case")
+        .prefetch_related("names")[:EXPORT_LIMIT]
+    )
+    allowed = policy.classes_by_person(user, [p.pk for p in persons], Action.EXPORT)
+    rows = []
+    for person in persons:
+        if DataClass.IDENTITY not in allowed[person.pk]:
+            continue
+        case = getattr(person, "case", None)
+        rows.append(
+            {
+                "number": str(person.pk),
+                "names": "; ".join(n.full for n in person.names.all()),
+                "sex": person.sex,
+                "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+                "birth_date_precision": person.birth_date_precision,
+                "citizenship_status": person.citizenship_status,
+                "vital_status": person.vital_status,
+                "case_number": case.number if case else "",
+                "case_state": case.state if case else "",
+            }
+        )
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        changes={
+            "query": query[:100],
+            "category": category,
+            "state": state,
+            "rows": len(rows),
+            "persons": [int(r["number"]) for r in rows][:1000],
+        },
+    )
+    return rows
 
 
 # --- one person -----------------------------------------------------------------------------------------------
@@ -158,6 +221,7 @@ class PersonView:
     transitions: list[Transition] = field(default_factory=list)
     timeline: list[CaseEvent] = field(default_factory=list)
     notes: list[CaseNote] = field(default_factory=list)
+    staffing: Staffing | None = None
 
     def sees(self, data_class: str) -> bool:
         return data_class in self.classes
@@ -294,6 +358,7 @@ def person_view(user: Any, person_id: Any) -> PersonView:
             view.transitions = transitions_allowed(user, case)
             view.timeline = list(case.events.select_related("actor")[:100])
             view.notes = list(case.notes.filter(data_class__in=case_classes).select_related("author"))
+            view.staffing = case_staffing(user, case)
     if DataClass.IDENTITY in classes:
         reference = case.evacuated_on if case and case.evacuated_on else None
         view.categories = categories_for([person], on=reference)[person.pk]

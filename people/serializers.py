@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from access.models import Script
+from core.errors import MAX_ID
 from people.forms import RELATION_CHOICES
 from people.models import (
     BirthDatePrecision,
@@ -129,6 +130,7 @@ class PersonCreateSerializer(PersonInputSerializer):
         required=False,
         allow_null=True,
         min_value=1,
+        max_value=MAX_ID,
         default=None,
         help_text="For a child: the id of the mother's or guardian's case, to link the new case to.",
     )
@@ -159,7 +161,7 @@ class RelationshipSerializer(serializers.ModelSerializer):
 
 class RelationshipInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RELATION_CHOICES, help_text="This person is the <kind> of `other`.")
-    other = serializers.IntegerField(min_value=1)
+    other = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     basis = serializers.ChoiceField(choices=RelationshipBasis.choices, default=RelationshipBasis.DECLARED)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
@@ -188,7 +190,7 @@ class HouseholdSerializer(serializers.Serializer):
 
 class HouseholdInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    household = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    household = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None)
 
 
 class PhotoInputSerializer(serializers.Serializer):
@@ -205,5 +207,5 @@ class SearchParamsSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     category = serializers.ChoiceField(choices=["", "man", "woman", "child", "orphan"], required=False, default="")
     state = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
-    place = serializers.IntegerField(required=False, min_value=1, allow_null=True, default=None)
-    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    place = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, allow_null=True, default=None)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, default=1)

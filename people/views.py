@@ -1,10 +1,11 @@
 """Registry pages. Thin: parse the form, call a service or selector, render."""
 
+import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -40,19 +41,49 @@ def person_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     page = None
     if form.is_valid() or not request.GET:
-        data = form.cleaned_data if request.GET else {}
-        place = data.get("place")
-        page = selectors.person_search(
-            request.user,
-            query=data.get("q", ""),
-            category=data.get("category", ""),
-            state=data.get("state", ""),
-            place_id=place.pk if place else None,
-            page_number=request.GET.get("page", 1),
-        )
-    context = {"form": form, "page": page, "script": preferred_script(request)}
+        filters = _search_filters(form.cleaned_data if request.GET else {})
+        page = selectors.person_search(request.user, page_number=request.GET.get("page", 1), **filters)
+    context = {
+        "form": form,
+        "page": page,
+        "script": preferred_script(request),
+        "may_export": policy.may_export(request.user),
+    }
     template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+def _search_filters(data: dict[str, Any]) -> dict[str, Any]:
+    place = data.get("place")
+    return {
+        "query": data.get("q", ""),
+        "category": data.get("category", ""),
+        "state": data.get("state", ""),
+        "place_id": place.pk if place else None,
+    }
+
+
+@login_required
+def person_export(request: HttpRequest) -> HttpResponse:
+    """The current search as CSV: only persons whose identity data the user may export."""
+    if not policy.may_export(request.user):
+        raise refuse(_("Your role may not export."))
+    form = SearchForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return HttpResponseBadRequest(_("Check the search fields."))
+    rows = selectors.person_export(request.user, **_search_filters(form.cleaned_data if request.GET else {}))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="zhusan-persons.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the Cyrillic and Arabic names as UTF-8
+    writer = csv.DictWriter(response, fieldnames=selectors.EXPORT_COLUMNS)
+    writer.writeheader()
+    writer.writerows({k: _safe_cell(v) for k, v in row.items()} for row in rows)
+    return response
+
+
+def _safe_cell(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet: quote it.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @login_required

@@ -34,6 +34,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("people/", people_views.person_search, name="person-search"),
     path("people/new/", people_views.person_register, name="person-register"),
+    path("people/export.csv", people_views.person_export, name="person-export"),
     path("people/<int:person_id>/", people_views.person_detail, name="person-detail"),
     path("people/<int:person_id>/edit/", people_views.person_edit, name="person-edit"),
     path("people/<int:person_id>/names/new/", people_views.name_add, name="name-add"),
@@ -47,6 +48,11 @@ urlpatterns = [
     path("people/<int:person_id>/households/", people_views.household_add, name="household-add"),
     path("cases/<int:case_id>/transition/", casework_views.case_transition, name="case-transition"),
     path("cases/<int:case_id>/notes/new/", casework_views.case_note_add, name="case-note-add"),
+    path("cases/<int:case_id>/responsibility/", casework_views.case_reassign, name="case-reassign"),
+    path("cases/<int:case_id>/assignments/", casework_views.case_assign, name="case-assign"),
+    path(
+        "cases/<int:case_id>/assignments/<int:assignment_id>/end/", casework_views.assignment_end, name="assignment-end"
+    ),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"), namespace="api")),

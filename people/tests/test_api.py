@@ -229,3 +229,58 @@ def test_a_child_registered_with_a_parent_case_is_linked(
     before = _counts()
     assert outsider.post("/api/v1/persons/", payload, format="json").status_code == 400
     assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/persons/99999999999999999999999/",
+        "/api/v1/persons/abc/",
+        "/api/v1/cases/-1/",
+        "/api/v1/names/99999999999999999999/",
+        "/api/v1/persons/?place=99999999999999999999999",
+        "/api/v1/persons/?page=0",
+        "/api/v1/audit/?person_id=99999999999999999999999",
+        "/people/99999999999999999999/",
+        "/people/?place=99999999999999999999&category=nonsense&page=zzz",
+    ],
+)
+def test_junk_ids_and_parameters_never_cause_a_server_error(api: APIClient, url: str) -> None:
+    response = api.get(url) if url.startswith("/api/") else _page_client(api).get(url)
+    assert response.status_code in (200, 400, 403, 404, 405), (url, response.status_code)
+
+
+def _page_client(api: APIClient) -> Any:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(api.handler._force_user)  # type: ignore[attr-defined]
+    return client
+
+
+def test_export_gives_the_search_as_csv_and_is_audited(register: Callable[..., Case], caseworker_a: User) -> None:
+    from django.test import Client
+
+    register(cyrillic("Айгерим", "Сейтказиева"))
+    register(latin("=HYPERLINK(1)", "Evil"))
+    client = Client()
+    client.force_login(caseworker_a)
+    response = client.get("/people/export.csv", {"q": ""})
+    body = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "Сейтказиева Айгерим" in body
+    assert "'=HYPERLINK(1)" in body  # never a live formula
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.changes["rows"] == 2
+
+
+def test_roles_without_export_rights_cannot_export(register: Callable[..., Case], make_user: Callable[..., User]
+                                                   ) -> None:
+    from django.test import Client
+
+    from access.rules import Role
+
+    register()
+    client = Client()
+    client.force_login(make_user(Role.FIELD_REGISTRAR))
+    assert client.get("/people/export.csv").status_code == 403
