@@ -217,6 +217,7 @@ class PersonView:
     relationships: list[Relationship] | None = None
     households: list[HouseholdView] | None = None
     categories: Categories | None = None
+    categories_on: date | None = None  # the reference date of `categories`: evacuation, else today
     case: Case | None = None
     transitions: list[Transition] = field(default_factory=list)
     timeline: list[CaseEvent] = field(default_factory=list)
@@ -360,8 +361,8 @@ def person_view(user: Any, person_id: Any) -> PersonView:
             view.notes = list(case.notes.filter(data_class__in=case_classes).select_related("author"))
             view.staffing = case_staffing(user, case)
     if DataClass.IDENTITY in classes:
-        reference = case.evacuated_on if case and case.evacuated_on else None
-        view.categories = categories_for([person], on=reference)[person.pk]
+        view.categories_on = case.evacuated_on if case and case.evacuated_on else timezone.localdate()
+        view.categories = categories_for([person], on=view.categories_on)[person.pk]
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
