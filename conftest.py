@@ -1,12 +1,17 @@
 """Shared test fixtures: a fixed cast of personas and helpers to register people through the services."""
 
+import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from access.mfa import OTP_AT_SESSION_KEY
 from access.models import Agency, AgencyKind, NdaAcceptance, NdaVersion, Team, User
 from access.rules import Role
 from casework.models import Case
@@ -16,6 +21,24 @@ from casework.services import returnee_register
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Client.force_login stands for a full login: password and second factor (tests of MFA log in for real)."""
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="Test authenticator", confirmed=True
+        )
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[OTP_AT_SESSION_KEY] = time.time()
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

@@ -124,3 +124,62 @@ class NdaAcceptance(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "nda"], name="nda_accepted_once")]
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the key is shown once, when it is made.
+
+    Tokens expire, can be revoked, and stop working at once when the user is disabled.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100, default="API")
+    prefix = models.CharField(_("prefix"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.prefix}…"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now() and self.user.is_active
+
+
+class BreakGlassGrant(models.Model):
+    """Emergency access to a case the user is not assigned to: given a reason, for a short time, announced."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="break_glass_grants")
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="break_glass_grants")
+    reason = models.TextField(_("reason"))
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expires_at"], name="breakglass_user_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.case}"
+
+
+class Notification(models.Model):
+    """A message in a user's list in the application (break-glass access, approvals waiting...)."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=500)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from access.models import NdaAcceptance, NdaVersion
+from access.models import BreakGlassGrant, NdaAcceptance, NdaVersion
 from access.rules import RULES, Action, Capability, DataClass, RoleRule, Scope
 from casework.models import Case, CaseAssignment
 from casework.transitions import Transition
@@ -66,7 +67,8 @@ def reaches_cases(user: Any) -> bool:
 
 def _assigned_q(user: Any) -> Q:
     open_assignment = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
-    q = Q(caseworker=user) | Q(supervisor=user) | Q(Exists(open_assignment))
+    emergency = BreakGlassGrant.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now())
+    q = Q(caseworker=user) | Q(supervisor=user) | Q(Exists(open_assignment)) | Q(Exists(emergency))
     if user.team_id:
         q |= Q(team_id=user.team_id)
     return q
@@ -83,14 +85,19 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
 
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:
-    """Persons with a visible case, and relatives without a case of their own who are linked to one."""
-    case_person_ids = cases_visible_to(user).values("person_id")
+    """Persons with a visible case, and relatives without a case of their own who are linked to one.
+
+    Written as EXISTS checks per person (not "id IN all visible cases") so that a name search narrows the rows
+    first and visibility is then checked for those few only: the cost follows the matches, not the registry.
+    """
     if not reaches_cases(user):
         return Person.objects.none()
-    linked_as_subject = Relationship.objects.filter(object_id__in=case_person_ids).values("subject_id")
-    linked_as_object = Relationship.objects.filter(subject_id__in=case_person_ids).values("object_id")
+    visible = cases_visible_to(user)
+    own_case = visible.filter(person=OuterRef("pk"))
+    relative_of_subject = visible.filter(person__relationships_as_subject__object=OuterRef("pk"))
+    relative_of_object = visible.filter(person__relationships_as_object__subject=OuterRef("pk"))
     return Person.objects.filter(
-        Q(id__in=case_person_ids) | (Q(case__isnull=True) & (Q(id__in=linked_as_subject) | Q(id__in=linked_as_object)))
+        Q(Exists(own_case)) | (Q(case__isnull=True) & (Q(Exists(relative_of_subject)) | Q(Exists(relative_of_object))))
     )
 
 
@@ -120,7 +127,7 @@ def _classes_from(rules: list[RoleRule], reached: set[Scope], action: Action) ->
 def classes_by_person(
     user: Any, person_ids: Iterable[int], action: Action = Action.VIEW
 ) -> dict[int, frozenset[DataClass]]:
-    """For many persons at once (four queries, whatever their number): the classes the user may `action`.
+    """For many persons at once (a fixed number of queries, whatever their number): what the user may `action`.
 
     A person with a case is reached through it; a relative without a case through the cases of the
     persons they are linked to.
@@ -149,6 +156,10 @@ def classes_by_person(
         CaseAssignment.objects.filter(case_id__in=all_case_ids, user=user, ended_at__isnull=True).values_list(
             "case_id", flat=True
         )
+    ) | set(
+        BreakGlassGrant.objects.filter(case_id__in=all_case_ids, user=user, expires_at__gt=timezone.now()).values_list(
+            "case_id", flat=True
+        )
     )
     result: dict[int, frozenset[DataClass]] = {}
     for pid in ids:
@@ -175,6 +186,10 @@ def visible_classes(user: Any, obj: Case | Person) -> frozenset[DataClass]:
 
 def can(user: Any, action: Action, data_class: DataClass, obj: Case | Person) -> bool:
     return data_class in classes_for(user, obj, action)
+
+
+def can_see_case(user: Any, case: Case) -> bool:
+    return DataClass.IDENTITY in classes_for(user, case, Action.VIEW)
 
 
 def can_transition(user: Any, case: Case, transition: Transition) -> bool:

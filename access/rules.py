@@ -72,6 +72,8 @@ class Capability(StrEnum):
     VIEW_STATISTICS = "view_statistics"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
+    MANAGE_RETENTION = "manage_retention"  # legal holds, anonymisation of closed cases past retention
+    EXPORT_SUBJECT_DATA = "export_subject_data"  # everything held about one person, for a lawful request
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ RULES: dict[Role, RoleRule] = {
     ),
     Role.AGENCY_MANAGER: rule(
         Scope.AGENCY,
-        (C.ASSIGN_CASE, C.VIEW_STATISTICS),
+        (C.ASSIGN_CASE, C.VIEW_STATISTICS, C.MANAGE_RETENTION, C.EXPORT_SUBJECT_DATA),
         identity="v",
         contact="v",
         location="v",

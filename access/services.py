@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from access.models import NdaAcceptance, NdaVersion, Script
+from access.models import NdaAcceptance, NdaVersion, Notification, Script
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -29,4 +29,12 @@ def preferences_set(*, user: Any, preferred_script: str) -> None:
     user.save(update_fields=["preferred_script"])
     audit_record(
         actor=user, action=AuditAction.UPDATE, obj=user, changes={"preferred_script": [before, preferred_script]}
+    )
+
+
+def notify(recipients: Any, text: str, link: str = "") -> None:
+    """Put a message in each recipient's list in the application."""
+    Notification.objects.bulk_create(
+        Notification(recipient=user, text=text[:500], link=link[:200])
+        for user in {u.pk: u for u in recipients}.values()
     )

@@ -1,5 +1,8 @@
+import hashlib
 from typing import Any
 
+import qrcode
+import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -8,11 +11,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access import policy
-from access.models import NdaVersion, Script
+from access.mfa import (
+    has_second_factor,
+    second_factor_is_recent,
+    totp_device_confirm,
+    totp_device_start,
+    totp_secret_base32,
+)
+from access.mfa import second_factor_verify as second_factor_verify_code
+from access.models import NdaVersion, Script, User
 from access.services import nda_accept, preferences_set
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -32,9 +45,18 @@ class LoginView(auth_views.LoginView):
             actor=None,
             action=AuditAction.LOGIN_FAILED,
             request=self.request,
-            changes={"username": [None, str(form.data.get("username", ""))[:150]]},
+            changes={"username": [None, _typed_username(str(form.data.get("username", "")))]},
         )
         return super().form_invalid(form)
+
+
+def _typed_username(typed: str) -> str:
+    """The username as typed if such an account exists; otherwise only a digest, since people sometimes type
+    their password into the username field and it must not reach the log."""
+    typed = typed[:150]
+    if User.objects.filter(username=typed).exists():
+        return typed
+    return "unknown:" + hashlib.sha256(typed.encode()).hexdigest()[:12]
 
 
 class LogoutView(auth_views.LogoutView):
@@ -42,6 +64,71 @@ class LogoutView(auth_views.LogoutView):
         if request.user.is_authenticated:
             audit_record(actor=request.user, action=AuditAction.LOGOUT, request=request)
         return super().post(request, *args, **kwargs)
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+
+def _next_or_dashboard(request: HttpRequest) -> str:
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor_verify(request: HttpRequest) -> HttpResponse:
+    if not has_second_factor(request.user):
+        return redirect("second-factor-setup")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if second_factor_verify_code(request, form.cleaned_data["code"]):
+            return redirect(_next_or_dashboard(request))
+        form.add_error("code", _("This code is not valid, or was used already."))
+    return render(request, "access/second_factor_verify.html", {"form": form})
+
+
+SETUP_DEVICE = "zhusan_setup_device"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator. Replacing an existing one needs a fresh code from it first."""
+    if has_second_factor(request.user) and not second_factor_is_recent(request):
+        return redirect(f"{reverse('second-factor-verify')}?next={request.path}")
+    device = TOTPDevice.objects.filter(pk=request.session.get(SETUP_DEVICE), user=request.user, confirmed=False).first()
+    if device is None:
+        device = totp_device_start(request.user)
+        request.session[SETUP_DEVICE] = device.pk
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = totp_device_confirm(request, device, form.cleaned_data["code"])
+        if codes is not None:
+            request.session.pop(SETUP_DEVICE, None)
+            return render(request, "access/recovery_codes.html", {"codes": codes, "next": _next_or_dashboard(request)})
+        form.add_error("code", _("This code does not match: check the time on your phone and try again."))
+    return render(
+        request,
+        "access/second_factor_setup.html",
+        {
+            "form": form,
+            "secret": totp_secret_base32(device),
+            "qr": _qr_svg(device.config_url),
+        },
+    )
+
+
+def _qr_svg(text: str) -> str:
+    """The enrolment QR code as inline SVG, drawn here (no external service sees the secret)."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - SVG we generated from our own data
 
 
 class PreferencesForm(forms.Form):
@@ -67,10 +154,7 @@ def nda(request: HttpRequest) -> HttpResponse:
     current = NdaVersion.current()
     if request.method == "POST" and current is not None and request.POST.get("accept") == current.version:
         nda_accept(user=request.user, nda=current)
-        target = request.GET.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            target = reverse("dashboard")
-        return redirect(target)
+        return redirect(_next_or_dashboard(request))
     return render(
         request,
         "access/nda.html",

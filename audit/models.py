@@ -2,6 +2,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,6 +19,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed log-in")
     DENIED = "denied", _("Refused")
     NDA_ACCEPTED = "nda_accepted", _("Accepted the non-disclosure agreement")
+    BREAK_GLASS = "break_glass", _("Emergency access")
 
 
 class AppendOnlyError(Exception):
@@ -33,9 +35,14 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
 
 
 class AuditEntry(models.Model):
-    """Who did what to which record, when, and why. Append-only: the application never changes a row."""
+    """Who did what to which record, when, and why. Append-only: the application never changes a row.
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    Each entry is a link of a hash chain (see `audit.chain`): `entry_hash` is a keyed hash over the entry's
+    content, its `seq` and the previous entry's hash, so a changed, removed or slipped-in row shows.
+    """
+
+    # Set by `audit_record` before hashing (not auto_now_add, which would overwrite the hashed value on save).
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -56,6 +63,10 @@ class AuditEntry(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     path = models.CharField(_("request path"), max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # The chain: position 1, 2, 3... without gaps, the previous entry's hash, and this entry's hash (hex).
+    seq = models.BigIntegerField(_("chain position"), unique=True, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    entry_hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -72,3 +83,18 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit entries cannot be deleted")
+
+
+class ChainHead(models.Model):
+    """The last link of the audit chain, in one row (id 1).
+
+    Every writer locks this row (`select_for_update`) before taking the next `seq`, so two concurrent
+    transactions cannot both append at the same position. It is not an audit entry and stays updatable.
+    """
+
+    seq = models.BigIntegerField(_("last chain position"), default=0)
+    hash = models.CharField(_("last hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_one_row")]

@@ -7,13 +7,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access import policy
-from access.models import Team, User
+from access.models import Notification, Team, User
 from access.rules import DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
-from casework import services
-from casework.models import Case, CaseAssignment, CaseEvent, CaseNote
-from casework.transitions import TRANSITIONS, CaseState
+from casework import approvals, services
+from casework.models import ApprovalRequest, Case, CaseAssignment, CaseEvent, CaseNote
+from casework.selectors import readable_notes
+from casework.transitions import TRANSITIONS, TRANSITIONS_BY_NAME, CaseState
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
@@ -88,8 +89,82 @@ class EndAssignmentInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
+class ApprovalSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+
+    class Meta:
+        model = ApprovalRequest
+        fields = [
+            "id",
+            "kind",
+            "case",
+            "transition",
+            "note",
+            "reason",
+            "requested_by",
+            "requested_at",
+            "approved",
+            "decided_at",
+        ]
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class BreakGlassInputSerializer(serializers.Serializer):
+    case_number = serializers.CharField(max_length=30)
+    reason = serializers.CharField(max_length=2000)
+
+
+class ApprovalViewSet(viewsets.ViewSet):
+    """Four eyes: requests waiting for the caller's decision, and deciding them."""
+
+    lookup_value_regex = r"[0-9]{1,19}"
+
+    @extend_schema(responses=ApprovalSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        return Response(ApprovalSerializer(approvals.pending_for(request.user), many=True).data)
+
+    @extend_schema(parameters=[ID], request=DecisionInputSerializer, responses=ApprovalSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        approval = get_object_or_404(ApprovalRequest, pk=int(pk), case__in=policy.cases_visible_to(request.user))
+        payload = DecisionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        approval = approvals.approval_decide(actor=request.user, request=approval, **payload.validated_data)
+        return Response(ApprovalSerializer(approval).data)
+
+
+class BreakGlassViewSet(viewsets.ViewSet):
+    """Emergency access to an unassigned case: a reason, a limited time, the supervisor and auditors told."""
+
+    @extend_schema(request=BreakGlassInputSerializer, responses={201: CaseSerializer})
+    def create(self, request: Request) -> Response:
+        payload = BreakGlassInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        case = approvals.break_glass_open(actor=request.user, **payload.validated_data)
+        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "text", "link", "created_at", "read_at"]
+
+
+class NotificationViewSet(viewsets.ViewSet):
+    @extend_schema(responses=NotificationSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        items = list(request.user.notifications.all()[:100])  # type: ignore[union-attr]
+        return Response(NotificationSerializer(items, many=True).data)
+
+
 class CaseViewSet(viewsets.ViewSet):
     """Cases the user may reach. State changes go through `transitions`, never through an update."""
+
+    lookup_value_regex = r"[0-9]{1,19}"  # ids only: anything else is a 404 before any view code runs
 
     @extend_schema(
         parameters=[OpenApiParameter("state", str, enum=CaseState.values), OpenApiParameter("page", int)],
@@ -119,7 +194,13 @@ class CaseViewSet(viewsets.ViewSet):
         if request.method == "POST":
             payload = TransitionInputSerializer(data=request.data)
             payload.is_valid(raise_exception=True)
-            case = services.case_transition(actor=request.user, case=case, **payload.validated_data)
+            data = payload.validated_data
+            if TRANSITIONS_BY_NAME[data["transition"]].four_eyes:
+                approval = approvals.closing_request(
+                    actor=request.user, case=case, transition=data["transition"], reason=data["reason"]
+                )
+                return Response(ApprovalSerializer(approval).data, status=status.HTTP_202_ACCEPTED)
+            case = services.case_transition(actor=request.user, case=case, **data)
             return Response(CaseSerializer(case).data)
         options = [
             {"name": t.name, "target": t.target, "label": str(t.label), "reason_required": t.reason_required}
@@ -144,7 +225,7 @@ class CaseViewSet(viewsets.ViewSet):
             note = services.case_note_add(actor=request.user, case=case, **payload.validated_data)
             return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
         classes = policy.visible_classes(request.user, case)
-        notes = case.notes.filter(data_class__in=classes).select_related("author")
+        notes = readable_notes(request.user, case, classes).select_related("author")
         audit_record(
             actor=request.user,
             action=AuditAction.VIEW,
@@ -186,3 +267,18 @@ class CaseViewSet(viewsets.ViewSet):
         payload.is_valid(raise_exception=True)
         services.assignment_end(actor=request.user, assignment=assignment, **payload.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        parameters=[ID, OpenApiParameter("note_id", int, OpenApiParameter.PATH)],
+        request=EndAssignmentInputSerializer,
+        responses={202: ApprovalSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path=r"notes/(?P<note_id>[0-9]{1,18})/release")
+    def release_note(self, request: Request, pk: str, note_id: str) -> Response:
+        """Ask a second analyst to release a genetic result."""
+        case = policy.case_for_user(request.user, pk)
+        note = get_object_or_404(CaseNote, pk=int(note_id), case=case)
+        payload = EndAssignmentInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        approval = approvals.genetic_release_request(actor=request.user, note=note, **payload.validated_data)
+        return Response(ApprovalSerializer(approval).data, status=status.HTTP_202_ACCEPTED)

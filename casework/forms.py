@@ -36,3 +36,17 @@ class AssignForm(forms.Form):
 
 class EndAssignmentForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"), choices=[("yes", _("Approve")), ("no", _("Reject"))], coerce=lambda value: value == "yes"
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class BreakGlassForm(forms.Form):
+    case_number = forms.CharField(label=_("Case number"), max_length=30)
+    reason = forms.CharField(
+        label=_("Why you need this case now"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

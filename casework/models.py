@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from access.models import Agency, Team
 from access.rules import DataClass
 from casework.transitions import CaseState
+from core.crypto import EncryptedTextField
 from people.models import Person
 
 
@@ -124,13 +127,59 @@ class CaseEvent(models.Model):
 
 
 class CaseNote(models.Model):
-    """A note on a case, filed under the data class it belongs to (medical notes only for medical staff...)."""
+    """A note on a case, filed under the data class it belongs to (medical notes only for medical staff...).
+
+    The text is encrypted at rest (core.crypto), whatever the class: most notes hold special categories.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     data_class = models.CharField(_("kind of note"), max_length=20, choices=DataClass.choices)
-    text = models.TextField(_("note"), max_length=10000)
+    text = EncryptedTextField(_("note"), max_length=10000)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Genetic results are seen beyond their author only once a second analyst released them (four eyes).
+    released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class ApprovalKind(models.TextChoices):
+    CLOSE_CASE = "close_case", _("Close a case")
+    RELEASE_GENETIC_RESULT = "release_genetic", _("Release a genetic result")
+
+
+class ApprovalRequest(models.Model):
+    """Four eyes: an act asked by one person and carried out only when a second, different person approves."""
+
+    kind = models.CharField(_("what is asked"), max_length=20, choices=ApprovalKind.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approval_requests")
+    transition = models.CharField(max_length=40, blank=True)  # for closing: which closing transition
+    note = models.ForeignKey(CaseNote, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(null=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=Q(decided_at__isnull=True, kind="close_case"),
+                name="one_pending_closing_per_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                name="nobody_approves_their_own_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.case}"

@@ -7,8 +7,8 @@ from django.db.models import Count, QuerySet
 
 from access import policy
 from access.models import Team, User
-from access.rules import Capability, Role
-from casework.models import Case, CaseAssignment
+from access.rules import Action, Capability, DataClass, Role
+from casework.models import Case, CaseAssignment, CaseNote
 from casework.transitions import TRANSITIONS, CaseState
 
 
@@ -80,3 +80,11 @@ def case_staffing(user: Any, case: Case) -> Staffing | None:
         teams=list(Team.objects.filter(agency_id=case.responsible_agency_id)),
         specialists=specialists,
     )
+
+
+def readable_notes(user: Any, case: Case, classes: frozenset[DataClass]) -> QuerySet[CaseNote]:
+    """Notes of the classes the user may see; an unreleased genetic result only for who may release it."""
+    notes = case.notes.filter(data_class__in=classes)
+    if not policy.can(user, Action.CHANGE, DataClass.GENETIC, case):
+        notes = notes.exclude(data_class=DataClass.GENETIC, released_at__isnull=True)
+    return notes

@@ -125,15 +125,27 @@ def relative_register_with_case(
 
 @transaction.atomic
 def case_transition(
-    *, actor: Any, case: Case, transition: str | Transition, reason: str = "", on: date | None = None
+    *,
+    actor: Any,
+    case: Case,
+    transition: str | Transition,
+    reason: str = "",
+    on: date | None = None,
+    approved_by_second_person: bool = False,
 ) -> Case:
-    """Move a case along the lifecycle table; refuse any move the table or the policy does not allow."""
+    """Move a case along the lifecycle table; refuse any move the table or the policy does not allow.
+
+    A four-eyes transition (closing) runs only from casework.approvals.approval_decide, once a second
+    person approved it: asked directly, it is refused.
+    """
     step = TRANSITIONS_BY_NAME.get(transition) if isinstance(transition, str) else transition
     if step is None:
         raise ValidationError({"transition": _("Unknown transition.")})
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not policy.can_transition(actor, case, step):
         raise refuse(_("You may not make this change to this case."))
+    if step.four_eyes and not approved_by_second_person:
+        raise ValidationError({"transition": _("This change needs a second person's approval: ask for it.")})
     if case.state != step.source:
         raise ValidationError(
             {
@@ -214,7 +226,9 @@ def case_note_add(*, actor: Any, case: Case, data_class: str, text: str) -> Case
         raise ValidationError({"data_class": _("Unknown kind of note.")}) from None
     if not policy.can(actor, Action.CHANGE, klass, case):
         raise refuse(_("You may not write this kind of note on this case."))
-    note = CaseNote(case=case, data_class=klass, text=text, author=actor)
+    # A genetic result waits for a second analyst's release (casework.approvals); other notes count at once.
+    released = None if klass == DataClass.GENETIC else timezone.now()
+    note = CaseNote(case=case, data_class=klass, text=text, author=actor, released_at=released)
     note.full_clean(exclude=["case", "author"])
     note.save()
     audit_record(

@@ -31,6 +31,7 @@ class Transition:
     label: StrPromise
     capability: Capability = Capability.TRANSITION_CASE
     reason_required: bool = False
+    four_eyes: bool = False  # asked by one person, carried out only when a second one approves
 
 
 S = CaseState
@@ -47,8 +48,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("relocate_directly", S.RECEIVED, S.RELOCATED, _("Relocate without centre stay"), reason_required=True),
     Transition("enrol_locally", S.RELOCATED, S.IN_LOCAL_PROGRAMME, _("Enrol in local programme")),
     Transition("start_follow_up", S.IN_LOCAL_PROGRAMME, S.FOLLOW_UP, _("Start follow-up")),
-    Transition("close", S.FOLLOW_UP, S.CLOSED, _("Close case"), Capability.CLOSE_CASE, reason_required=True),
-    Transition("close_refused", S.REFUSED, S.CLOSED, _("Close case"), Capability.CLOSE_CASE, reason_required=True),
+    Transition("close", S.FOLLOW_UP, S.CLOSED, _("Close case"), Capability.CLOSE_CASE, True, four_eyes=True),
+    Transition("close_refused", S.REFUSED, S.CLOSED, _("Close case"), Capability.CLOSE_CASE, True, four_eyes=True),
     Transition("reopen", S.CLOSED, S.FOLLOW_UP, _("Reopen case"), Capability.CLOSE_CASE, reason_required=True),
 )
 TRANSITIONS_BY_NAME = {t.name: t for t in TRANSITIONS}

@@ -5,15 +5,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
+from access.models import Notification
 from access.rules import Capability
-from casework import selectors, services
-from casework.forms import AssignForm, EndAssignmentForm, NoteForm, ReassignForm, TransitionForm
-from casework.models import CaseAssignment
+from casework import approvals, selectors, services
+from casework.forms import (
+    AssignForm,
+    BreakGlassForm,
+    DecisionForm,
+    EndAssignmentForm,
+    NoteForm,
+    ReassignForm,
+    TransitionForm,
+)
+from casework.models import ApprovalRequest, CaseAssignment, CaseNote
+from casework.transitions import TRANSITIONS_BY_NAME
 from core.errors import messages_by_field
+from core.forms import add_service_errors
 from core.http import preferred_script
 from reports.selectors import programme_overview
 
@@ -23,6 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sees_statistics = policy.has_capability(request.user, Capability.VIEW_STATISTICS)
     context = {
         "overview": programme_overview(request.user) if sees_statistics else None,
+        "pending_approvals": approvals.pending_for(request.user),
         "by_state": selectors.cases_by_state(request.user),
         "my_cases": selectors.my_cases(request.user),
         "next_tasks": selectors.next_tasks(request.user),
@@ -49,17 +62,16 @@ def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a valid change of state."))
     else:
+        name, reason = form.cleaned_data["transition"], form.cleaned_data["reason"]
         try:
-            services.case_transition(
-                actor=request.user,
-                case=case,
-                transition=form.cleaned_data["transition"],
-                reason=form.cleaned_data["reason"],
-            )
+            if TRANSITIONS_BY_NAME[name].four_eyes:
+                approvals.closing_request(actor=request.user, case=case, transition=name, reason=reason)
+                messages.success(request, _("Sent for approval: a second person must agree."))
+            else:
+                services.case_transition(actor=request.user, case=case, transition=name, reason=reason)
+                messages.success(request, _("Case state changed."))
         except ValidationError as error:
             _flash_errors(request, error)
-        else:
-            messages.success(request, _("Case state changed."))
     return redirect("person-detail", person_id=case.person_id)
 
 
@@ -137,3 +149,60 @@ def assignment_end(request: HttpRequest, case_id: int, assignment_id: int) -> Ht
         _("Assignment ended."),
     )
     return redirect("person-detail", person_id=case.person_id)
+
+
+@login_required
+@require_POST
+def approval_decide(request: HttpRequest, approval_id: int) -> HttpResponse:
+    approval = get_object_or_404(ApprovalRequest, pk=approval_id, case__in=policy.cases_visible_to(request.user))
+    form = DecisionForm(request.POST)
+    valid = form.is_valid()
+    _apply(
+        request,
+        valid,
+        lambda: approvals.approval_decide(
+            actor=request.user, request=approval, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"]
+        ),
+        _("Decision recorded."),
+    )
+    return redirect("person-detail", person_id=approval.case.person_id)
+
+
+@login_required
+@require_POST
+def genetic_release(request: HttpRequest, case_id: int, note_id: int) -> HttpResponse:
+    case = policy.case_for_user(request.user, case_id)
+    note = get_object_or_404(CaseNote, pk=note_id, case=case)
+    form = EndAssignmentForm(request.POST)
+    valid = form.is_valid()
+    _apply(
+        request,
+        valid,
+        lambda: approvals.genetic_release_request(actor=request.user, note=note, reason=form.cleaned_data["reason"]),
+        _("Sent for approval: a second analyst must agree."),
+    )
+    return redirect("person-detail", person_id=case.person_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest) -> HttpResponse:
+    """Emergency access to a case one is not assigned to: a reason, a short time, and everyone is told."""
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = approvals.break_glass_open(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("person-detail", person_id=case.person_id)
+    return render(request, "casework/break_glass.html", {"form": form})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = list(request.user.notifications.all()[:100])  # type: ignore[union-attr]
+    unread = [n.pk for n in items if n.read_at is None]
+    response = render(request, "casework/notifications.html", {"items": items})
+    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return response

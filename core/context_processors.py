@@ -17,5 +17,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "register": policy.has_capability(user, Capability.REGISTER_PERSON),
             "audit": policy.has_capability(user, Capability.VIEW_AUDIT),
             "admin": policy.has_capability(user, Capability.MANAGE_USERS),
+            "unread": user.notifications.filter(read_at__isnull=True).count(),
         }
     }

@@ -1,3 +1,5 @@
+import logging
+import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -49,3 +51,26 @@ def record_refusal(request: HttpRequest, exception: Exception) -> None:
     refused = isinstance(exception, PermissionDenied | ApiPermissionDenied | NotVisible)
     if refused and request.user.is_authenticated:
         audit_record(actor=request.user, action=AuditAction.DENIED, reason=str(exception)[:500], request=request)
+
+
+error_log = logging.getLogger("zhusan.errors")
+
+
+class ErrorReferenceMiddleware:
+    """Gives every unexpected error a reference: logged with the trace, shown to the user without it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        if isinstance(exception, Http404 | PermissionDenied):
+            return
+        reference = uuid.uuid4().hex[:12]
+        request.error_reference = reference  # type: ignore[attr-defined]
+        error_log.error("error %s on %s %s", reference, request.method, request.path, exc_info=exception)

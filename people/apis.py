@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access import policy
+from access.api import SecondFactorSerializer, require_fresh_code
 from access.rules import DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -24,6 +25,7 @@ from people.models import Household, HouseholdMember, Person, PersonName, Place,
 from people.serializers import (
     DocumentInputSerializer,
     DocumentSerializer,
+    ExportRequestSerializer,
     HouseholdInputSerializer,
     HouseholdSerializer,
     NameInputSerializer,
@@ -40,6 +42,7 @@ from people.serializers import (
     RemovalSerializer,
     SearchParamsSerializer,
 )
+from retention.selectors import subject_export as everything_held
 
 PAGE_RESPONSE = inline_serializer(
     "PersonPage",
@@ -64,6 +67,8 @@ def _require(person_classes: frozenset[DataClass], data_class: DataClass) -> Non
 class PersonViewSet(viewsets.ViewSet):
     """Persons the user may see. Search with `q` (any script or spelling), filter by category, state, place."""
 
+    lookup_value_regex = r"[0-9]{1,19}"  # ids only: anything else is a 404 before any view code runs
+
     @extend_schema(parameters=[SearchParamsSerializer], responses=PAGE_RESPONSE)
     def list(self, request: Request) -> Response:
         params = SearchParamsSerializer(data=request.query_params)
@@ -87,6 +92,21 @@ class PersonViewSet(viewsets.ViewSet):
                 "results": data,
             }
         )
+
+    @extend_schema(request=ExportRequestSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"], url_path="export")
+    def export(self, request: Request) -> Response:
+        """The search as rows, for roles with export rights. Needs a fresh second-factor code; audited."""
+        if not policy.may_export(request.user):
+            raise refuse(_("Your role may not export."))
+        require_fresh_code(request)
+        params = ExportRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+        rows = selectors.person_export(
+            request.user, query=p["q"], category=p["category"], state=p["state"], place_id=p["place"]
+        )
+        return Response({"count": len(rows), "rows": rows})
 
     @extend_schema(request=PersonCreateSerializer, responses={201: PersonSerializer})
     def create(self, request: Request) -> Response:
@@ -269,6 +289,17 @@ class PersonViewSet(viewsets.ViewSet):
         )
         return FileResponse(person.photo.open("rb"), as_attachment=True, filename=f"person-{person.pk}-photo.jpg")
 
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        request=SecondFactorSerializer,
+        responses={200: dict},
+    )
+    @action(detail=True, methods=["post"], url_path="subject-export")
+    def subject_export(self, request: Request, pk: str) -> Response:
+        """Everything held about the person, for a lawful request (agency managers). Needs a fresh code."""
+        require_fresh_code(request)
+        return Response(everything_held(request.user, pk))
+
 
 def _household_data(user: Any, household: Household) -> dict[str, Any]:
     visible = policy.persons_visible_to(user)
@@ -277,6 +308,8 @@ def _household_data(user: Any, household: Household) -> dict[str, Any]:
 
 
 class NameViewSet(viewsets.ViewSet):
+    lookup_value_regex = r"[0-9]{1,19}"  # ids only: anything else is a 404 before any view code runs
+
     @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)], request=None, responses={204: None})
     def destroy(self, request: Request, pk: str) -> Response:
         name = get_object_or_404(
@@ -287,6 +320,8 @@ class NameViewSet(viewsets.ViewSet):
 
 
 class RelationshipViewSet(viewsets.ViewSet):
+    lookup_value_regex = r"[0-9]{1,19}"  # ids only: anything else is a 404 before any view code runs
+
     @extend_schema(
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
         request=RemovalSerializer,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.models import Script
 from access.rules import DataClass
+from core.crypto import BlindIndexField, EncryptedTextField
 
 
 class PlaceKind(models.TextChoices):
@@ -255,9 +256,14 @@ class DocumentStatus(models.TextChoices):
 
 
 class IdentityDocument(models.Model):
+    """A passport, identity card or certificate. The number is encrypted at rest (core.crypto); duplicates are
+    found through `number_index`, a keyed hash of the normalised number."""
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     doc_type = models.CharField(_("type"), max_length=20, choices=DocumentType.choices)
-    number = models.CharField(_("number"), max_length=50, blank=True)
+    number = EncryptedTextField(_("number"), max_length=50, blank=True)
+    number_index = BlindIndexField(source="number", db_index=True)
     issuing_state = models.ForeignKey(
         Place,
         on_delete=models.PROTECT,
@@ -282,9 +288,9 @@ class IdentityDocument(models.Model):
         verbose_name_plural = _("identity documents")
         constraints = [
             models.UniqueConstraint(
-                fields=["doc_type", "issuing_state", "number"],
-                condition=~Q(number=""),
-                name="document_number_unique",
+                fields=["doc_type", "issuing_state", "number_index"],
+                condition=~Q(number_index=""),
+                name="document_number_index_unique",
             ),
         ]
 

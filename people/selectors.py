@@ -10,11 +10,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from access import policy
-from access.rules import Action, DataClass
+from access.rules import Action, Capability, DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
-from casework.models import Case, CaseEvent, CaseNote
-from casework.selectors import Staffing, case_staffing
+from casework.approvals import may_decide
+from casework.models import ApprovalRequest, Case, CaseEvent, CaseNote
+from casework.selectors import Staffing, case_staffing, readable_notes
 from casework.services import transitions_allowed
 from casework.transitions import Transition
 from people.categories import Categories, categories_for
@@ -223,6 +224,8 @@ class PersonView:
     timeline: list[CaseEvent] = field(default_factory=list)
     notes: list[CaseNote] = field(default_factory=list)
     staffing: Staffing | None = None
+    may_export_subject: bool = False
+    approvals: list[tuple[ApprovalRequest, bool]] = field(default_factory=list)  # pending, and may I decide
 
     def sees(self, data_class: str) -> bool:
         return data_class in self.classes
@@ -334,7 +337,12 @@ def person_view(user: Any, person_id: Any) -> PersonView:
     """Fetch and authorise one person, gather the sections the user may see, and record the view."""
     person = policy.person_for_user(user, person_id)
     classes = policy.visible_classes(user, person)
-    view = PersonView(person=person, classes=classes, changeable=policy.classes_for(user, person, Action.CHANGE))
+    view = PersonView(
+        may_export_subject=policy.has_capability(user, Capability.EXPORT_SUBJECT_DATA),
+        person=person,
+        classes=classes,
+        changeable=policy.classes_for(user, person, Action.CHANGE),
+    )
     script = getattr(user, "preferred_script", "latn")
     if DataClass.IDENTITY in classes:
         view.names = list(person.names.all())
@@ -358,7 +366,11 @@ def person_view(user: Any, person_id: Any) -> PersonView:
             view.case = case
             view.transitions = transitions_allowed(user, case)
             view.timeline = list(case.events.select_related("actor")[:100])
-            view.notes = list(case.notes.filter(data_class__in=case_classes).select_related("author"))
+            view.notes = list(readable_notes(user, case, case_classes).select_related("author"))
+            view.approvals = [
+                (r, may_decide(user, r))
+                for r in case.approval_requests.filter(decided_at__isnull=True).select_related("requested_by")
+            ]
             view.staffing = case_staffing(user, case)
     if DataClass.IDENTITY in classes:
         view.categories_on = case.evacuated_on if case and case.evacuated_on else timezone.localdate()

@@ -209,3 +209,7 @@ class SearchParamsSerializer(serializers.Serializer):
     state = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
     place = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, allow_null=True, default=None)
     page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, default=1)
+
+
+class ExportRequestSerializer(SearchParamsSerializer):
+    code = serializers.CharField(max_length=32, help_text="A current code from the caller's authenticator.")

@@ -14,8 +14,9 @@ from PIL import Image
 from access import policy
 from access.rules import Action, Capability, DataClass
 from audit.models import AuditAction
-from audit.services import audit_record, diff, snapshot
+from audit.services import MASK, audit_record, diff, snapshot
 from casework.timeline import timeline_note
+from core.crypto import blind_index
 from core.errors import refuse
 from people.family import best_birth_date, check_relationship
 from people.models import (
@@ -210,6 +211,9 @@ def name_remove(*, actor: Any, name: PersonName, reason: str = "") -> None:
 
 @transaction.atomic
 def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocument:
+    """Record an identity document. One number per type and issuing state, compared without case, spaces or
+    dashes through the blind index (the number itself is encrypted and cannot be queried); the audit log
+    records that a number was given, never the number."""
     _require_change(actor, person, DataClass.IDENTITY)
     unknown = set(fields) - set(DOCUMENT_FIELDS)
     if unknown:
@@ -221,10 +225,11 @@ def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocume
         raise ValidationError({"issued_on": _("The date of issue cannot be in the future.")})
     if document.issued_on and document.expires_on and document.expires_on < document.issued_on:
         raise ValidationError({"expires_on": _("A document cannot expire before it was issued.")})
+    number_index = blind_index(document.number)
     if (
-        document.number
+        number_index
         and IdentityDocument.objects.filter(
-            doc_type=document.doc_type, issuing_state=document.issuing_state, number=document.number
+            doc_type=document.doc_type, issuing_state=document.issuing_state, number_index=number_index
         ).exists()
     ):
         raise ValidationError({"number": _("A document of this type and number from this state is already recorded.")})
@@ -235,13 +240,10 @@ def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocume
         raise ValidationError(
             {"number": _("A document of this type and number from this state is already recorded.")}
         ) from None
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=document,
-        person_id=person.pk,
-        changes=diff({}, snapshot(document, DOCUMENT_FIELDS), IdentityDocument.DATA_CLASSES),
-    )
+    changes = diff({}, snapshot(document, DOCUMENT_FIELDS), IdentityDocument.DATA_CLASSES)
+    if "number" in changes:  # encrypted at rest: a copy in clear in the audit log would defeat that
+        changes["number"] = [None, MASK]
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=document, person_id=person.pk, changes=changes)
     timeline_note(person=person, actor=actor, summary=_("Identity document added"))
     return document
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from access import policy
+from access.decorators import recent_second_factor
 from access.rules import Action, Capability, DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -64,6 +65,7 @@ def _search_filters(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
+@recent_second_factor
 def person_export(request: HttpRequest) -> HttpResponse:
     """The current search as CSV: only persons whose identity data the user may export."""
     if not policy.may_export(request.user):

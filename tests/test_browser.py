@@ -1,12 +1,14 @@
 """The main journey in a real browser: log in, accept the NDA, find Айгерим by typing Aigerim, see her family,
 move her case on. Drives Debian's chromium through Playwright (no browser download)."""
 
+import base64
 import os
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django_otp.oath import TOTP
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from access.models import User
@@ -17,6 +19,13 @@ from conftest import cyrillic
 from people import services
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+def _totp(secret_base32: str) -> str:
+    """What an authenticator app shows now for this secret (django-otp's own TOTP)."""
+    return f"{TOTP(base64.b32decode(secret_base32)).token():06d}"
+
+
 pytestmark = pytest.mark.browser
 
 
@@ -46,8 +55,14 @@ def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     context.close()
+    assert violations == [], "the strict CSP blocked something on these pages"
 
 
 def test_caseworker_finds_aigerim_sees_her_children_and_moves_her_case(
@@ -68,6 +83,14 @@ def test_caseworker_finds_aigerim_sees_her_children_and_moves_her_case(
     page.get_by_label("Username").fill(worker.username)
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Log in").click()
+
+    # First login: enrol an authenticator (the test plays the phone), keep the recovery codes.
+    expect(page.get_by_role("heading", name="Set up your authenticator")).to_be_visible()
+    secret = page.locator("#totp-secret").inner_text()
+    page.get_by_label("Code from your authenticator app, or a recovery code").fill(_totp(secret))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    page.get_by_role("link", name="Continue").click()
 
     # No personal data before the non-disclosure agreement is accepted.
     expect(page.get_by_role("heading", name="Non-disclosure agreement")).to_be_visible()

@@ -45,7 +45,8 @@ def test_the_compiled_catalogue_matches_the_po_file() -> None:
     with (LOCALE / "ru" / "LC_MESSAGES" / "django.mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
     stale = [
-        msgid for msgid, msgstr, _ in _po_entries(LOCALE / "ru" / "LC_MESSAGES" / "django.po")
+        msgid
+        for msgid, msgstr, _ in _po_entries(LOCALE / "ru" / "LC_MESSAGES" / "django.po")
         if catalogue.gettext(_unescape(msgid)) != _unescape(msgstr)
     ]
     assert stale == [], "run: manage.py compilemessages -l ru"

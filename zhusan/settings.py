@@ -37,29 +37,41 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "core",
     "access",
     "audit",
     "people",
     "casework",
     "reports",
+    "retention",
     "demo",
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ErrorReferenceMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Deny by default: every page needs a signed-in user unless its view says @login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "access.middleware.SessionTimeoutMiddleware",
+    "access.middleware.SecondFactorRequiredMiddleware",
     "access.middleware.NdaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -101,12 +113,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation costs ~50 ms on short queries like a name search and never pays back here.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # Counts failures and refuses locked accounts; the login page answers the same as for a wrong password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # to read hashes made before Argon2, then upgraded
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 15}},
@@ -150,11 +174,60 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Strict Content-Security-Policy: everything from this server, no inline scripts or styles, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("ZHUSAN_SESSION_SECONDS", 8 * 3600)
+# Idle and absolute limits of a signed-in session (access.middleware.SessionTimeoutMiddleware).
+ZHUSAN_IDLE_SECONDS = env_int("ZHUSAN_IDLE_SECONDS", 15 * 60)
+ZHUSAN_SESSION_MAX_SECONDS = env_int("ZHUSAN_SESSION_MAX_SECONDS", 10 * 3600)
+# How recent the second factor must be for sensitive acts (changing MFA, bulk exports).
+ZHUSAN_RECENT_OTP_SECONDS = env_int("ZHUSAN_RECENT_OTP_SECONDS", 5 * 60)
+ZHUSAN_API_TOKEN_DAYS = env_int("ZHUSAN_API_TOKEN_DAYS", 90)
+# How long emergency (break-glass) access to an unassigned case lasts.
+ZHUSAN_BREAK_GLASS_MINUTES = env_int("ZHUSAN_BREAK_GLASS_MINUTES", 60)
+SESSION_COOKIE_AGE = ZHUSAN_SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Lockout after repeated failures, per account, until an administrator unlocks it (django-axes).
+AXES_FAILURE_LIMIT = env_int("ZHUSAN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = None
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = os.environ.get("ZHUSAN_OTP_ISSUER", "Zhusan")
+OTP_TOTP_THROTTLE_FACTOR = 1
+# AxesMiddleware would answer a locked account with its own page; without it the backend still refuses the
+# login and our page gives the same answer as for a wrong password, so nobody learns an account is locked.
+# Lockout is per account (W006 wants the IP too): a whole office behind one address must not lock itself out.
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W006"]
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_NAME = "__Host-zhusan-session" if PRODUCTION else "zhusan-session"
+CSRF_COOKIE_NAME = "__Host-zhusan-csrf" if PRODUCTION else "zhusan-csrf"
+SECURE_SSL_REDIRECT = PRODUCTION and env_bool("ZHUSAN_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if env_bool("ZHUSAN_BEHIND_TLS_PROXY", False):
+    # Only when a proxy we control terminates TLS and sets this header (never trust it from clients).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -162,7 +235,7 @@ X_FRAME_OPTIONS = "DENY"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated call then gets 401 with a WWW-Authenticate header, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "access.api.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["access.api.HasAcceptedNda"],
@@ -185,6 +258,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "casework.transitions.CaseState.choices",
+        "PlaceKindEnum": "people.models.PlaceKind.choices",
+        "NameKindEnum": "people.models.NameKind.choices",
+        "RelationshipKindEnum": "people.models.RelationshipKind.choices",
+        "CaseEventKindEnum": "casework.models.CaseEventKind.choices",
+        "EvidenceKindEnum": "people.models.EvidenceKind.choices",
+    },
 }
 
 LOGGING = {
@@ -198,3 +279,21 @@ LOGGING = {
 
 # Under this age (at the reference date: evacuation, else today) a person counts as a child.
 ZHUSAN_CHILD_AGE_LIMIT = 18
+
+# --- tamper-evident audit (audit.chain) ---
+# The audit chain's HMAC key: ZHUSAN_AUDIT_KEY (base64, 32 bytes or more) or this file, never SECRET_KEY and
+# never the database. Outside production a key file is made on first use (mode 0600). See docs/decisions/0011.
+ZHUSAN_AUDIT_KEY_FILE = Path(os.environ.get("ZHUSAN_AUDIT_KEY_FILE", VAR_DIR / "keys" / "audit.key"))
+if PRODUCTION and not os.environ.get("ZHUSAN_AUDIT_KEY") and not ZHUSAN_AUDIT_KEY_FILE.is_file():
+    raise ImproperlyConfigured("ZHUSAN_AUDIT_KEY or the file named by ZHUSAN_AUDIT_KEY_FILE must exist in production")
+# Where `manage.py audit_anchor` writes the chain's head by default; copy it off this machine.
+ZHUSAN_AUDIT_ANCHOR_FILE = Path(os.environ.get("ZHUSAN_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchor.json"))
+# --- end tamper-evident audit ---
+
+# --- encryption at rest (core.crypto) ---
+# Special categories and document numbers are encrypted with a keyring kept apart from SECRET_KEY: from
+# ZHUSAN_ENCRYPTION_KEYS ("id:base64key,...", first = primary) and ZHUSAN_INDEX_KEY, or else from this JSON file
+# outside the repository. Development makes the file on first use; production refuses to run without keys (at
+# first use, and in `manage.py check --deploy`). Rotation: see `manage.py rotate_keys --help`.
+ZHUSAN_KEY_FILE = Path(os.environ.get("ZHUSAN_KEY_FILE", VAR_DIR / "keys" / "encryption.json"))
+# --- end encryption at rest ---

@@ -87,14 +87,18 @@ def test_a_refusal_can_be_revisited_and_consent_withdrawn_before_departure(
     assert case.state == CaseState.CONSENT_PENDING
 
 
-def test_only_a_supervisor_closes_and_reopens(
-    register: Callable[..., Case], caseworker_a: User, supervisor_a: User
+def test_only_supervisors_close_with_four_eyes_and_reopen(
+    register: Callable[..., Case], caseworker_a: User, supervisor_a: User, make_user: Callable[..., User]
 ) -> None:
+    from casework.approvals import approval_decide, closing_request
+
     case = _walk(register(), caseworker_a, HAPPY_PATH)
     assert "close" not in [t.name for t in transitions_allowed(caseworker_a, case)]
     with pytest.raises(PermissionDenied):
-        case_transition(actor=caseworker_a, case=case, transition="close", reason="done")
-    case = case_transition(actor=supervisor_a, case=case, transition="close", reason="Goals met")
+        closing_request(actor=caseworker_a, case=case, transition="close", reason="Reintegration done")
+    request = closing_request(actor=supervisor_a, case=case, transition="close", reason="Reintegration goals met")
+    approval_decide(actor=make_user(Role.SUPERVISOR), request=request, approve=True)
+    case.refresh_from_db()
     assert case.state == CaseState.CLOSED
     case = case_transition(actor=supervisor_a, case=case, transition="reopen", reason="New need reported")
     assert case.state == CaseState.FOLLOW_UP

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from access.models import User
+from access.tokens import api_token_create
 from audit.models import AuditEntry
 from casework.models import Case
 from conftest import cyrillic, latin
@@ -184,9 +184,9 @@ def test_token_authentication_works_and_a_wrong_token_does_not(
     register: Callable[..., Case], caseworker_a: User
 ) -> None:
     register()
-    token = Token.objects.create(user=caseworker_a)
+    _, key = api_token_create(actor=None, user=caseworker_a)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/persons/").json()["count"] == 1
     client.credentials(HTTP_AUTHORIZATION="Token wrong")
     assert client.get("/api/v1/persons/").status_code == 401
@@ -274,8 +274,9 @@ def test_export_gives_the_search_as_csv_and_is_audited(register: Callable[..., C
     assert entry.changes["rows"] == 2
 
 
-def test_roles_without_export_rights_cannot_export(register: Callable[..., Case], make_user: Callable[..., User]
-                                                   ) -> None:
+def test_roles_without_export_rights_cannot_export(
+    register: Callable[..., Case], make_user: Callable[..., User]
+) -> None:
     from django.test import Client
 
     from access.rules import Role

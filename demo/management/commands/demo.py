@@ -12,9 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access.models import User
+from access.mfa import recovery_codes_renew, totp_secret_base32
+from access.models import ApiToken, User
+from access.tokens import _hash, api_token_create
 from demo.builder import USERS, build_demo, demo_present
 
 
@@ -47,15 +50,20 @@ class Command(BaseCommand):
             if not user.check_password(password):
                 user.set_password(password)
                 user.save(update_fields=["password"])
-            token, _ = Token.objects.get_or_create(user=user)
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
             logins.append(
                 {
                     "username": username,
                     "password": password,
+                    "totp_secret": totp_secret_base32(device),
+                    "otpauth_uri": device.config_url,
+                    "recovery_codes": self._recovery_codes(user),
                     "roles": user.roles,
                     "agency": user.agency.name if user.agency else "",
                     "team": user.team.name if user.team else "",
-                    "api_token": token.key,
+                    "api_token": self._api_key(user, previous.get(username, {}).get("api_token", "")),
                 }
             )
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,11 +71,31 @@ class Command(BaseCommand):
         path.chmod(0o600)
         return logins
 
+    def _recovery_codes(self, user: User) -> list[str]:
+        """The user's unused recovery codes, topped up when fewer than three are left."""
+        device = StaticDevice.objects.filter(user=user).first()
+        codes = list(device.token_set.values_list("token", flat=True)) if device else []
+        return codes if len(codes) >= 3 else recovery_codes_renew(user)
+
+    def _api_key(self, user: User, previous_key: str) -> str:
+        """Keep the key from the last run while its token is usable; only its hash is in the database."""
+        if previous_key:
+            token = ApiToken.objects.filter(user=user, key_hash=_hash(previous_key)).first()
+            if token is not None and token.is_usable:
+                return previous_key
+        _, key = api_token_create(actor=None, user=user, name="Demo token", days=365)
+        return key
+
     def _print(self, logins: list[dict[str, Any]]) -> None:
         self.stdout.write("\nDemo logins (also in var/demo-logins.json) — http://127.0.0.1:8000/")
-        self.stdout.write(f"{'username':<16} {'password':<18} {'role':<22} agency")
+        self.stdout.write(f"{'username':<16} {'password':<18} {'recovery code':<16} {'role':<22} agency")
         for row in logins:
+            code = row["recovery_codes"][0] if row["recovery_codes"] else "-"
             self.stdout.write(
-                f"{row['username']:<16} {row['password']:<18} {','.join(row['roles']):<22} {row['agency']}"
+                f"{row['username']:<16} {row['password']:<18} {code:<16} {','.join(row['roles']):<22} {row['agency']}"
             )
-        self.stdout.write("Try: log in as 'caseworker', accept the agreement, search 'Aigerim'.\n")
+        self.stdout.write(
+            "Second factor: add a user's totp_secret from var/demo-logins.json to an authenticator app, or print\n"
+            "the current code with `.venv/bin/python manage.py demo_code caseworker`, or use a recovery code (once).\n"
+            "Try: log in as 'caseworker', give the code, accept the agreement, search 'Aigerim'.\n"
+        )

@@ -1,0 +1,135 @@
+"""What is past its retention period, and everything held about one person (for a lawful request)."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from access import policy
+from access.rules import Capability, DataClass
+from audit.models import AuditAction, AuditEntry
+from audit.services import audit_record
+from casework.models import Case
+from casework.transitions import CaseState
+from core.errors import refuse
+from people.dates import years_before
+from people.models import Person, Relationship
+from retention.models import RetentionRule
+
+
+@dataclass
+class RetentionDue:
+    case: Case
+    closed_on: date
+    classes: list[DataClass]
+
+
+def retention_due(today: date | None = None) -> list[RetentionDue]:
+    """Closed cases, not on legal hold, with data classes kept longer than their rule allows."""
+    today = today or timezone.localdate()
+    rules = {DataClass(r.data_class): r.keep_years for r in RetentionRule.objects.all()}
+    if not rules:
+        return []
+    oldest_allowed = {klass: years_before(today, years) for klass, years in rules.items()}
+    earliest = max(oldest_allowed.values())
+    cases = (
+        Case.objects.filter(state=CaseState.CLOSED, state_changed_at__date__lte=earliest)
+        .exclude(legal_holds__lifted_at__isnull=True, legal_holds__isnull=False)
+        .select_related("person")
+        .order_by("state_changed_at")
+    )
+    due = []
+    for case in cases:
+        closed_on = timezone.localtime(case.state_changed_at).date()
+        classes = sorted((k for k, limit in oldest_allowed.items() if closed_on <= limit), key=str)
+        if classes:
+            due.append(RetentionDue(case=case, closed_on=closed_on, classes=classes))
+    return due
+
+
+def subject_export(actor: Any, person_id: Any) -> dict[str, Any]:
+    """Everything held about one person, for a lawful request (subject access). Audited as an export.
+
+    Taken by a role with the export-subject-data capability, within its reach; all classes are included,
+    because the request is for everything held.
+    """
+    if not policy.has_capability(actor, Capability.EXPORT_SUBJECT_DATA):
+        raise refuse()
+    person = policy.person_for_user(actor, person_id)
+    person = Person.objects.prefetch_related("names", "documents", "citizenship_evidence", "presences__place").get(
+        pk=person.pk
+    )
+    case = Case.objects.filter(person=person).first()
+    links = Relationship.objects.filter(subject=person) | Relationship.objects.filter(object=person)
+    held: dict[str, Any] = {
+        "person": {
+            f: _plain(getattr(person, f + "_id" if f.startswith("birth_place") else f))
+            for f in Person.DATA_CLASSES
+            if f != "photo"
+        },
+        "photo_held": bool(person.photo),
+        "names": [
+            {
+                "script": n.script,
+                "given": n.given,
+                "family": n.family,
+                "patronymic": n.patronymic,
+                "kind": n.kind,
+                "source": n.source,
+            }
+            for n in person.names.all()
+        ],
+        "documents": [
+            {
+                "type": d.doc_type,
+                "number": d.number,
+                "issuing_state": d.issuing_state_id,
+                "status": d.status,
+                "issued_on": _plain(d.issued_on),
+                "expires_on": _plain(d.expires_on),
+            }
+            for d in person.documents.all()
+        ],
+        "citizenship_evidence": [
+            {"kind": e.kind, "description": e.description} for e in person.citizenship_evidence.all()
+        ],
+        "whereabouts": [
+            {"place": p.place.name, "since": _plain(p.since), "until": _plain(p.until), "source": p.source}
+            for p in person.presences.all()
+        ],
+        "family": [
+            {"subject": r.subject_id, "kind": r.kind, "object": r.object_id, "basis": r.basis}
+            for r in links.order_by("id")
+        ],
+        "households": list(person.households.values("id", "name")),
+        "case": None,
+        "processing": list(
+            AuditEntry.objects.filter(person_id=person.pk).order_by("id").values("at", "agency_name", "action")
+        ),
+    }
+    if case is not None:
+        held["case"] = {
+            "number": case.number,
+            "state": case.state,
+            "responsible_agency": str(case.responsible_agency),
+            "opened_at": _plain(case.opened_at),
+            "evacuated_on": _plain(case.evacuated_on),
+            "timeline": [{"at": _plain(e.at), "summary": e.summary, "reason": e.reason} for e in case.events.all()],
+            "notes": [{"kind": n.data_class, "at": _plain(n.created_at), "text": n.text} for n in case.notes.all()],
+        }
+    for row in held["processing"]:
+        row["at"] = _plain(row["at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        obj=person,
+        person_id=person.pk,
+        changes={"subject_export": ["all classes", "all classes"]},
+        reason="Lawful request",
+    )
+    return held
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value

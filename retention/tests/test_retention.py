@@ -1,0 +1,129 @@
+"""Retention per data class, legal holds, anonymisation of closed cases, and the subject access export."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from access.models import User
+from access.rules import Role
+from audit.models import AuditAction, AuditEntry
+from casework.models import Case, CaseAssignment
+from casework.services import case_note_add
+from casework.transitions import CaseState
+from conftest import latin
+from people import services
+from people.models import PersonName, Place, PlaceKind
+from retention.models import RetentionRule
+from retention.selectors import retention_due, subject_export
+from retention.services import case_anonymise, legal_hold_lift, legal_hold_place
+
+
+@pytest.fixture
+def manager(make_user: Callable[..., User]) -> User:
+    return make_user(Role.AGENCY_MANAGER)
+
+
+def _closed_years_ago(case: Case, years: int) -> Case:
+    Case.objects.filter(pk=case.pk).update(
+        state=CaseState.CLOSED, state_changed_at=timezone.now() - timedelta(days=365 * years + 5)
+    )
+    case.refresh_from_db()
+    return case
+
+
+def test_the_report_lists_closed_cases_past_their_periods(register: Callable[..., Case], capsys) -> None:
+    old = _closed_years_ago(register(), 11)
+    _closed_years_ago(register(latin("Dinara")), 2)
+    due = retention_due()
+    assert [d.case for d in due] == [old]
+    assert {"medical", "contact", "location"} <= {str(k) for k in due[0].classes}
+    assert "identity" not in {str(k) for k in due[0].classes}
+    call_command("retention_report")
+    assert old.number in capsys.readouterr().out
+
+
+def test_a_legal_hold_keeps_a_case_out_until_lifted(register: Callable[..., Case], manager: User) -> None:
+    case = _closed_years_ago(register(), 11)
+    hold = legal_hold_place(actor=manager, case=case, reason="Criminal proceedings")
+    assert retention_due() == []
+    with pytest.raises(ValidationError):
+        case_anonymise(actor=manager, case=case)
+    legal_hold_lift(actor=manager, hold=hold, reason="Proceedings over")
+    assert [d.case for d in retention_due()] == [case]
+
+
+def test_anonymising_erases_only_the_classes_past_retention_and_is_audited(
+    register: Callable[..., Case], manager: User, caseworker_a: User, make_user: Callable[..., User]
+) -> None:
+    case = register(latin("Aigerim", "Nurlanova"))
+    camp = Place.objects.create(kind=PlaceKind.CAMP, name="al-Hol")
+    services.presence_record(
+        actor=caseworker_a,
+        person=case.person,
+        place=camp,
+        since=timezone.localdate() - timedelta(days=30),
+        source="mission",
+    )
+    services.person_update(actor=caseworker_a, person=case.person, phone="+7 700 000 0000")
+    doctor = make_user(Role.MEDICAL_OFFICER)
+    CaseAssignment.objects.create(case=case, user=doctor, purpose="screening")
+    case_note_add(actor=doctor, case=case, data_class="medical", text="Screening note")
+    case = _closed_years_ago(case, 11)
+    erased = {str(k) for k in case_anonymise(actor=manager, case=case)}
+    assert {"contact", "location", "medical"} <= erased and "identity" not in erased
+    case.person.refresh_from_db()
+    assert case.person.phone == "" and not case.person.presences.exists() and not case.notes.exists()
+    assert PersonName.objects.get(person=case.person).given == "Aigerim"  # identity is kept 25 years
+    assert AuditEntry.objects.filter(action=AuditAction.UPDATE, object_id=str(case.pk)).exists()
+
+
+def test_a_caseworker_cannot_anonymise(register: Callable[..., Case], caseworker_a: User) -> None:
+    case = _closed_years_ago(register(), 30)
+    with pytest.raises(PermissionDenied):
+        case_anonymise(actor=caseworker_a, case=case)
+
+
+def test_the_subject_export_holds_everything_and_is_audited(
+    register: Callable[..., Case], manager: User, caseworker_b: User
+) -> None:
+    case = register(latin("Aigerim", "Nurlanova"))
+    held = subject_export(manager, case.person_id)
+    assert held["names"][0]["given"] == "Aigerim"
+    assert held["case"]["number"] == case.number
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, person_id=case.person_id, actor=manager).exists()
+    with pytest.raises(PermissionDenied):
+        subject_export(caseworker_b, case.person_id)
+
+
+def test_retention_periods_are_data_for_every_class(db: None) -> None:
+    from access.rules import DataClass
+
+    assert set(RetentionRule.objects.values_list("data_class", flat=True)) == set(DataClass.values)
+
+
+def test_sensitive_api_exports_need_a_fresh_code(
+    register: Callable[..., Case], manager: User, caseworker_a: User
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from rest_framework.test import APIClient
+
+    from access.mfa import current_code
+
+    case = register()
+    api = APIClient()
+    api.force_authenticate(manager)
+    url = f"/api/v1/persons/{case.person_id}/subject-export/"
+    assert api.post(url, {"code": "123456"}, format="json").status_code == 403
+    device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    response = api.post(url, {"code": current_code(device)}, format="json")
+    assert response.status_code == 200 and response.json()["case"]["number"] == case.number
+    worker = APIClient()
+    worker.force_authenticate(caseworker_a)
+    assert worker.post("/api/v1/persons/export/", {"code": "000000"}, format="json").status_code == 403
+    device = TOTPDevice.objects.create(user=caseworker_a, name="phone", confirmed=True)
+    response = worker.post("/api/v1/persons/export/", {"code": current_code(device)}, format="json")
+    assert response.status_code == 200 and response.json()["count"] == 1

@@ -1,0 +1,17 @@
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+from access.decorators import recent_second_factor
+from retention.selectors import subject_export
+
+
+@login_required
+@recent_second_factor
+def person_subject_export(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Everything held about one person, as JSON, for a lawful request."""
+    held = subject_export(request.user, person_id)
+    response = HttpResponse(json.dumps(held, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="person-{int(person_id)}-everything-held.json"'
+    return response
