@@ -1,3 +1,4 @@
+import base64
 import hashlib
 from typing import Any
 
@@ -11,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -126,9 +126,9 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 def _qr_svg(text: str) -> str:
-    """The enrolment QR code as inline SVG, drawn here (no external service sees the secret)."""
+    """The enrolment QR code as an SVG data URI, drawn here: no outside service ever sees the secret."""
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - SVG we generated from our own data
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
 
 
 class PreferencesForm(forms.Form):

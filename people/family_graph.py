@@ -43,7 +43,6 @@ def layout(centre_label: str, nodes: list[FamilyNode], restricted_label: str) ->
     widest = max(len(r) for r in rows.values())
     width = max(widest * (BOX_WIDTH + GAP_X) + GAP_X, BOX_WIDTH + 2 * GAP_X)
     boxes: list[Box] = []
-    centre: Box | None = None
     for row_index, generation in enumerate(generations):
         row = rows[generation]
         row_width = len(row) * (BOX_WIDTH + GAP_X) - GAP_X
@@ -52,14 +51,13 @@ def layout(centre_label: str, nodes: list[FamilyNode], restricted_label: str) ->
         for row_node in row:
             if row_node is None:
                 box = Box(x, y, None, centre_label, "")
-                centre = box
             else:
                 label = row_node.name if row_node.visible else restricted_label
                 box = Box(x, y, row_node, label, row_node.relation)
             boxes.append(box)
             x += BOX_WIDTH + GAP_X
     lines: list[Line] = []
-    assert centre is not None
+    centre = next(box for box in boxes if box.node is None)  # row 0 always holds the person
     for box in boxes:
         if box.node is None:
             continue

@@ -131,3 +131,14 @@ def test_api_leaves_out_fields_of_invisible_classes(
             if field == "photo":
                 continue
             assert (field in body) == (data_class in classes), (role, reach, field)
+
+
+def test_the_table_in_docs_security_is_the_table_in_the_code() -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from access.management.commands.access_table import access_table_markdown
+
+    document = (Path(settings.BASE_DIR) / "docs" / "security.md").read_text()
+    assert access_table_markdown() in document, "run `manage.py access_table` and paste it into docs/security.md"
