@@ -10,7 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import messages_by_field
+from core.errors import Conflict, messages_by_field
 from core.middleware import record_refusal
 
 
@@ -18,6 +18,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     request = context.get("request")
     if request is not None and isinstance(exc, PermissionDenied | exceptions.PermissionDenied | Http404):
         record_refusal(request, exc)
+    if isinstance(exc, Conflict):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         return Response(
             {

@@ -10,6 +10,15 @@ def messages_by_field(error: ValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in error.messages]}
 
 
+class Conflict(Exception):
+    """Someone else changed the record since it was read: the edit is refused, nothing is lost."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message or _("Someone else changed this record after you opened it. Reload it and make your change again.")
+        )
+
+
 def refuse(message: str | None = None) -> PermissionDenied:
     return PermissionDenied(message or _("You are not allowed to do this."))
 

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from access import policy
 from access.api import SecondFactorSerializer, require_fresh_code
-from access.rules import DataClass
+from access.rules import Capability, DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
 from casework.services import returnee_register
@@ -31,8 +31,8 @@ from people.serializers import (
     NameInputSerializer,
     NameSerializer,
     PersonCreateSerializer,
-    PersonInputSerializer,
     PersonSerializer,
+    PersonUpdateSerializer,
     PhotoInputSerializer,
     PlaceSerializer,
     PresenceInputSerializer,
@@ -145,18 +145,22 @@ class PersonViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
-        request=PersonInputSerializer,
+        request=PersonUpdateSerializer,
         responses=PersonSerializer,
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         person = policy.person_for_user(request.user, pk)
-        payload = PersonInputSerializer(data=request.data, partial=True)
+        payload = PersonUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
+        fields = dict(payload.validated_data)
+        if "version" not in fields:
+            raise ValidationError({"version": _("Give the version you read, so another person's change is not lost.")})
         services.person_update(
             actor=request.user,
             person=person,
-            reason=str(request.data.get("reason", ""))[:2000],
-            **payload.validated_data,
+            expected_version=fields.pop("version"),
+            reason=fields.pop("reason", ""),
+            **fields,
         )
         person = Person.objects.prefetch_related("names").select_related("case").get(pk=person.pk)
         return Response(PersonSerializer(person, context=_classes_context(request.user, [person])).data)
@@ -297,6 +301,10 @@ class PersonViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"], url_path="subject-export")
     def subject_export(self, request: Request, pk: str) -> Response:
         """Everything held about the person, for a lawful request (agency managers). Needs a fresh code."""
+        # Authorise before reading the body: an outsider learns nothing, not even that a code is wanted.
+        if not policy.has_capability(request.user, Capability.EXPORT_SUBJECT_DATA):
+            raise refuse()
+        policy.person_for_user(request.user, pk)
         require_fresh_code(request)
         return Response(everything_held(request.user, pk))
 

@@ -79,6 +79,11 @@ class PersonFieldsForm(forms.Form):
         return {name: getattr(person, name) for name in PersonFieldsForm.base_fields}
 
 
+class PersonEditForm(PersonFieldsForm):
+    # The version the user opened: a save on an older version is refused, not silently overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class DocumentForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
     number = forms.CharField(label=_("Number"), max_length=50, required=False)

@@ -136,6 +136,8 @@ class Person(models.Model):
     photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every change of the person's own fields: an edit made on an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -61,6 +61,7 @@ class PersonSerializer(ClassifiedSerializer):
         model = Person
         fields = [
             "id",
+            "version",
             "names",
             "case",
             "sex",
@@ -122,6 +123,13 @@ class PersonInputSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError({f: ["This field cannot be set."] for f in sorted(unknown)})
         return super().to_internal_value(data)
+
+
+class PersonUpdateSerializer(PersonInputSerializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version you read: a change made on an older version is refused with 409."
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class PersonCreateSerializer(PersonInputSerializer):

@@ -17,7 +17,7 @@ from audit.models import AuditAction
 from audit.services import MASK, audit_record, diff, snapshot
 from casework.timeline import timeline_note
 from core.crypto import blind_index
-from core.errors import refuse
+from core.errors import Conflict, refuse
 from people.family import best_birth_date, check_relationship
 from people.models import (
     PARENT_KINDS,
@@ -126,22 +126,32 @@ def person_register(*, actor: Any, names: list[dict[str, Any]], **fields: Any) -
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, reason: str = "", **fields: Any) -> Person:
-    """Change a person's own fields; each field needs the right to change its data class."""
+def person_update(
+    *, actor: Any, person: Person, reason: str = "", expected_version: int | None = None, **fields: Any
+) -> Person:
+    """Change a person's own fields; each field needs the right to change its data class.
+
+    `expected_version` is the version the user read: if the record changed since, the edit is refused
+    (Conflict) instead of silently overwriting the other change.
+    """
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
     for field in fields:
         _require_change(actor, person, Person.DATA_CLASSES[field])
     person = Person.objects.select_for_update().get(pk=person.pk)
+    if expected_version is not None and person.version != expected_version:
+        raise Conflict()
     before = snapshot(person, PERSON_FIELDS)
     for field, value in fields.items():
         setattr(person, field, value)
     _validate_birth(person)  # first: its messages name the field, the model's constraint does not
     person.full_clean()
     person.birth_date_best = best_birth_date(person)
-    person.save()
     changes = diff(before, snapshot(person, PERSON_FIELDS), Person.DATA_CLASSES)
+    if changes:
+        person.version += 1
+    person.save()
     if changes:
         audit_record(
             actor=actor,

@@ -16,7 +16,7 @@ from access.rules import Action, Capability, DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
 from casework.services import relative_register_with_case, returnee_register
-from core.errors import refuse
+from core.errors import Conflict, refuse
 from core.forms import add_service_errors
 from core.http import preferred_script
 from people import selectors, services
@@ -25,6 +25,7 @@ from people.forms import (
     EvidenceForm,
     HouseholdForm,
     NameForm,
+    PersonEditForm,
     PersonFieldsForm,
     PhotoForm,
     PresenceForm,
@@ -134,19 +135,24 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     allowed = {f for f, klass in Person.DATA_CLASSES.items() if klass in changeable and f != "photo"}
     if not allowed:
         raise refuse()
-    form = PersonFieldsForm(request.POST or None, initial=PersonFieldsForm.initial_for(person), allowed_fields=allowed)
+    initial = {**PersonFieldsForm.initial_for(person), "version": person.version}
+    form = PersonEditForm(request.POST or None, initial=initial, allowed_fields=allowed | {"version"})
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(actor=request.user, person=person, **_changed(form))
+            services.person_update(
+                actor=request.user, person=person, expected_version=form.cleaned_data["version"], **_changed(form)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
+        except Conflict as conflict:
+            form.add_error(None, str(conflict))
         else:
             return redirect("person-detail", person_id=person.pk)
     return render(request, "people/form.html", {"form": form, "person": person, "title": _("Edit personal details")})
 
 
 def _changed(form: PersonFieldsForm) -> dict[str, Any]:
-    return {name: form.cleaned_data.get(name) for name in form.changed_data}
+    return {name: form.cleaned_data.get(name) for name in form.changed_data if name != "version"}
 
 
 def _simple_form_view(request: HttpRequest, person_id: int, form_class: type, title: str, save: Any) -> HttpResponse:

@@ -158,11 +158,51 @@ def test_a_transition_from_the_wrong_state_gives_a_clear_error(api: APIClient, r
 
 def test_patch_changes_allowed_fields_and_refuses_others(api: APIClient, register: Callable[..., Case]) -> None:
     person = register().person
-    assert api.patch(f"/api/v1/persons/{person.pk}/", {"phone": "+7 700 000 0000"}, format="json").status_code == 200
+    response = api.patch(f"/api/v1/persons/{person.pk}/", {"phone": "+7 700 000 0000", "version": 1}, format="json")
+    assert response.status_code == 200 and response.json()["version"] == 2
     person.refresh_from_db()
     assert person.phone == "+7 700 000 0000"
-    response = api.patch(f"/api/v1/persons/{person.pk}/", {"birth_date_best": "2000-01-01"}, format="json")
+    response = api.patch(
+        f"/api/v1/persons/{person.pk}/", {"birth_date_best": "2000-01-01", "version": 2}, format="json"
+    )
     assert response.status_code == 400
+
+
+def test_a_stale_edit_is_refused_with_a_conflict_and_the_first_change_kept(
+    api: APIClient, register: Callable[..., Case]
+) -> None:
+    person = register().person
+    url = f"/api/v1/persons/{person.pk}/"
+    assert api.patch(url, {"phone": "+7 700 111 1111", "version": 1}, format="json").status_code == 200
+    stale = api.patch(url, {"phone": "+7 700 222 2222", "version": 1}, format="json")
+    assert stale.status_code == 409
+    person.refresh_from_db()
+    assert person.phone == "+7 700 111 1111"
+    assert api.patch(url, {"phone": "+7 700 333 3333"}, format="json").status_code == 400  # no version given
+
+
+def test_a_stale_edit_page_shows_the_conflict(register: Callable[..., Case], caseworker_a: User) -> None:
+    from django.test import Client
+
+    person = register().person
+    client = Client()
+    client.force_login(caseworker_a)
+    first = {
+        "sex": "F",
+        "birth_date_precision": "day",
+        "birth_date": "1990-05-01",
+        "citizenship_status": "citizen",
+        "vital_status": "alive",
+        "phone": "+7 700 111 1111",
+        "address": "",
+        "version": "1",
+    }
+    assert client.post(f"/people/{person.pk}/edit/", first).status_code == 302
+    second = {**first, "phone": "+7 700 222 2222"}
+    response = client.post(f"/people/{person.pk}/edit/", second)
+    assert response.status_code == 200 and "Someone else changed this record" in response.content.decode()
+    person.refresh_from_db()
+    assert person.phone == "+7 700 111 1111"
 
 
 def test_unreachable_records_answer_404_like_missing_ones(register: Callable[..., Case], caseworker_b: User) -> None:

@@ -74,14 +74,26 @@ def test_a_photo_is_stored_without_its_metadata_and_served_only_to_those_who_may
     assert outsider.get(f"/api/v1/persons/{person.pk}/photo/").status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("name", "content"),
-    [
-        ("photo.jpg", b"not an image at all"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50),
-        ("script.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"),
-    ],
-)
+def _image(fmt: str, size: tuple[int, int] = (20, 20), mode: str = "RGB") -> bytes:
+    buffer = BytesIO()
+    Image.new(mode, size).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+BAD_UPLOADS = [
+    ("photo.jpg", b"not an image at all"),
+    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50),  # a PNG signature and nothing behind it
+    ("script.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"),
+    ("page.jpg", b"<html><script>alert(1)</script></html>"),  # HTML dressed as a photo
+    ("anim.gif", _image("GIF")),  # a real image, but not a type we take
+    ("bomb.png", _image("PNG", (20000, 20000), "1")),  # a small file, 400 megapixels once opened
+    ("cut.jpg", _image("JPEG", (400, 400))[:300]),  # truncated
+    ("huge.jpg", b"\xff\xd8\xff" + b"\x00" * (5 * 1024 * 1024 + 10)),  # over 5 MB
+    ("..\\..\\evil.exe", b"MZ\x90\x00" + b"\x00" * 100),  # a program with a path in its name
+]
+
+
+@pytest.mark.parametrize(("name", "content"), BAD_UPLOADS, ids=[n for n, _ in BAD_UPLOADS])
 def test_files_that_are_not_photos_are_refused(
     register: Callable[..., Case], caseworker_a: User, name: str, content: bytes
 ) -> None:

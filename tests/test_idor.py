@@ -1,0 +1,116 @@
+"""IDOR walk: every URL that takes an id, given the ids of another agency's records, as a signed-in user of a
+different agency. Every one must answer as if the record did not exist, and nothing may change."""
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from access.models import User
+from access.rules import Role
+from audit.models import AuditEntry
+from casework.approvals import closing_request
+from casework.models import ApprovalRequest, Case, CaseAssignment, CaseNote
+from casework.services import case_note_add, case_transition
+from conftest import latin
+from people import services
+from people.models import Person, PersonName, Relationship
+from tests.test_url_access import ROUTES
+
+WITH_IDS = [r for r in ROUTES if re.search(r"/1/", r) and not r.startswith(("/admin/", "/api/v1/places/"))]
+ALLOWED = {403, 404, 405}
+
+
+@pytest.fixture
+def agency_a_records(
+    register: Callable[..., Case], caseworker_a: User, supervisor_a: User, make_user: Callable[..., User]
+) -> dict[str, int]:
+    mother = register(latin("Aigerim", "Nurlanova"))
+    child = register(latin("Amina", "Nurlanova"), born=date(2015, 1, 1))
+    link = services.relationship_add(actor=caseworker_a, subject=mother.person, obj=child.person, kind="mother")
+    doctor = make_user(Role.MEDICAL_OFFICER)
+    assignment = CaseAssignment.objects.create(case=mother, user=doctor, purpose="screening")
+    note = case_note_add(actor=doctor, case=mother, data_class="medical", text="Screening done")
+    for step in (
+        "ask_consent",
+        "consent",
+        "evacuate",
+        "receive",
+        "admit",
+        "relocate",
+        "enrol_locally",
+        "start_follow_up",
+    ):
+        mother = case_transition(actor=caseworker_a, case=mother, transition=step)
+    approval = closing_request(actor=supervisor_a, case=mother, transition="close", reason="Reintegration goals met")
+    return {
+        "person": mother.person_id,
+        "case": mother.pk,
+        "name": PersonName.objects.filter(person=mother.person).values_list("pk", flat=True)[0],
+        "relationship": link.pk,
+        "note": note.pk,
+        "assignment": assignment.pk,
+        "approval": approval.pk,
+    }
+
+
+def _url(route: str, ids: dict[str, int]) -> str:
+    """Put the right kind of id in each slot of the route."""
+    if route.startswith("/api/v1/"):
+        kind = {
+            "persons": "person",
+            "cases": "case",
+            "names": "name",
+            "relationships": "relationship",
+            "approvals": "approval",
+        }[route.split("/")[3]]
+        url = route.replace("/1/", f"/{ids[kind]}/", 1)
+        url = url.replace("/notes/1/", f"/notes/{ids['note']}/").replace(
+            "/assignments/1/", f"/assignments/{ids['assignment']}/"
+        )
+        return url
+    url = route.replace("/people/1/", f"/people/{ids['person']}/").replace("/cases/1/", f"/cases/{ids['case']}/")
+    url = url.replace("/notes/1/", f"/notes/{ids['note']}/").replace(
+        "/assignments/1/", f"/assignments/{ids['assignment']}/"
+    )
+    return url.replace("/approvals/1/", f"/approvals/{ids['approval']}/")
+
+
+def _state() -> tuple[object, ...]:
+    return (
+        Person.objects.count(),
+        PersonName.objects.count(),
+        Relationship.objects.count(),
+        CaseNote.objects.count(),
+        CaseAssignment.objects.filter(ended_at__isnull=True).count(),
+        ApprovalRequest.objects.filter(decided_at__isnull=True).count(),
+        tuple(Case.objects.order_by("pk").values_list("state", flat=True)),
+    )
+
+
+def test_the_walk_has_routes_of_every_kind() -> None:
+    assert len(WITH_IDS) > 25
+    assert any(r.startswith("/api/v1/cases/1/") for r in WITH_IDS) and any(r.startswith("/people/1/") for r in WITH_IDS)
+
+
+def test_another_agency_reaches_none_of_these_records(agency_a_records: dict[str, int], caseworker_b: User) -> None:
+    page, api = Client(), APIClient()
+    page.force_login(caseworker_b)
+    api.force_authenticate(caseworker_b)
+    before = _state()
+    leaks = []
+    for route in WITH_IDS:
+        url = _url(route, agency_a_records)
+        client = api if url.startswith("/api/") else page
+        for method in ("get", "post", "patch", "delete"):
+            response = (
+                getattr(client, method)(url, {}, format="json") if client is api else getattr(client, method)(url)
+            )
+            if response.status_code not in ALLOWED:
+                leaks.append((method.upper(), url, response.status_code))
+    assert leaks == []
+    assert _state() == before
+    assert not AuditEntry.objects.filter(actor=caseworker_b, action__in=["create", "update", "delete"]).exists()
