@@ -66,9 +66,19 @@ def reaches_cases(user: Any) -> bool:
 
 
 def _assigned_q(user: Any) -> Q:
-    open_assignment = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
-    emergency = BreakGlassGrant.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now())
-    q = Q(caseworker=user) | Q(supervisor=user) | Q(Exists(open_assignment)) | Q(Exists(emergency))
+    """Cases the user works on: as caseworker, supervisor, team member, assigned specialist or break-glass.
+
+    The user's assignments and running grants are read first (one small query) and inlined as ids: a plain
+    column test lets the database check one case cheaply, where correlated sub-queries made PostgreSQL
+    evaluate them for every case in the registry.
+    """
+    now = timezone.now()
+    assigned = CaseAssignment.objects.filter(user=user, ended_at__isnull=True).values_list("case_id", flat=True)
+    emergency = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now).values_list("case_id", flat=True)
+    extra_ids = set(assigned.union(emergency))
+    q = Q(caseworker=user) | Q(supervisor=user)
+    if extra_ids:
+        q |= Q(id__in=sorted(extra_ids))
     if user.team_id:
         q |= Q(team_id=user.team_id)
     return q
