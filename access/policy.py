@@ -65,49 +65,63 @@ def reaches_cases(user: Any) -> bool:
 # --- which cases and persons -------------------------------------------------------------------------------
 
 
-def _assigned_q(user: Any) -> Q:
-    """Cases the user works on: as caseworker, supervisor, team member, assigned specialist or break-glass.
-
-    The user's assignments and running grants are read first (one small query) and inlined as ids: a plain
-    column test lets the database check one case cheaply, where correlated sub-queries made PostgreSQL
-    evaluate them for every case in the registry.
-    """
-    now = timezone.now()
+def _extra_case_ids(user: Any) -> list[int]:
+    """Cases the user holds an open specialist assignment or a running break-glass grant for (one query)."""
     assigned = CaseAssignment.objects.filter(user=user, ended_at__isnull=True).values_list("case_id", flat=True)
-    emergency = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now).values_list("case_id", flat=True)
-    extra_ids = set(assigned.union(emergency))
-    q = Q(caseworker=user) | Q(supervisor=user)
+    emergency = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
+        "case_id", flat=True
+    )
+    return sorted(set(assigned.union(emergency)))
+
+
+def _reach_q(user: Any, scopes: set[Scope], extra_ids: list[int], prefix: str = "") -> Q:
+    """The cases a user reaches, as column tests on a case reached through `prefix` (e.g. "case__").
+
+    Assigned: caseworker, supervisor, team, an open specialist assignment or a running break-glass grant;
+    agency scope adds every case the user's agency is responsible for. The few assignment and grant ids are
+    read first (one small query) and inlined: plain column tests let the database check one case at a time
+    cheaply, where correlated sub-queries made PostgreSQL evaluate them for every case in the registry.
+    """
+    q = Q(**{f"{prefix}caseworker": user}) | Q(**{f"{prefix}supervisor": user})
     if extra_ids:
-        q |= Q(id__in=sorted(extra_ids))
+        q |= Q(**{f"{prefix}id__in": extra_ids})
     if user.team_id:
-        q |= Q(team_id=user.team_id)
+        q |= Q(**{f"{prefix}team_id": user.team_id})
+    if Scope.AGENCY in scopes and user.agency_id:
+        q |= Q(**{f"{prefix}responsible_agency_id": user.agency_id})
     return q
 
 
+def _case_scopes(user: Any) -> set[Scope]:
+    return {rule.scope for rule in _active_rules(user)} - {Scope.NONE}
+
+
 def cases_visible_to(user: Any) -> QuerySet[Case]:
-    scopes = {rule.scope for rule in _active_rules(user)}
-    if not scopes - {Scope.NONE}:
+    scopes = _case_scopes(user)
+    if not scopes:
         return Case.objects.none()
-    q = _assigned_q(user)
-    if Scope.AGENCY in scopes and user.agency_id:
-        q |= Q(responsible_agency_id=user.agency_id)
-    return Case.objects.filter(q)
+    return Case.objects.filter(_reach_q(user, scopes, _extra_case_ids(user)))
 
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:
     """Persons with a visible case, and relatives without a case of their own who are linked to one.
 
-    Written as EXISTS checks per person (not "id IN all visible cases") so that a name search narrows the rows
-    first and visibility is then checked for those few only: the cost follows the matches, not the registry.
+    The person's own case is tested through the one-to-one join with plain column tests (no sub-query per
+    case), so the cost follows the name matches rather than the size of the registry.
     """
-    if not reaches_cases(user):
+    scopes = _case_scopes(user)
+    if not scopes:
         return Person.objects.none()
-    visible = cases_visible_to(user)
-    own_case = visible.filter(person=OuterRef("pk"))
-    relative_of_subject = visible.filter(person__relationships_as_subject__object=OuterRef("pk"))
-    relative_of_object = visible.filter(person__relationships_as_object__subject=OuterRef("pk"))
+    extra_ids = _extra_case_ids(user)
+    own_case = _reach_q(user, scopes, extra_ids, "case__")
+    relative_of_subject = Relationship.objects.filter(object=OuterRef("pk")).filter(
+        _reach_q(user, scopes, extra_ids, "subject__case__")
+    )
+    relative_of_object = Relationship.objects.filter(subject=OuterRef("pk")).filter(
+        _reach_q(user, scopes, extra_ids, "object__case__")
+    )
     return Person.objects.filter(
-        Q(Exists(own_case)) | (Q(case__isnull=True) & (Q(Exists(relative_of_subject)) | Q(Exists(relative_of_object))))
+        own_case | (Q(case__isnull=True) & (Q(Exists(relative_of_subject)) | Q(Exists(relative_of_object))))
     )
 
 

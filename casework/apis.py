@@ -56,6 +56,10 @@ class TransitionInputSerializer(serializers.Serializer):
     )
 
 
+class CaseFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["", *CaseState.values], required=False, default="")
+
+
 class CaseEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None)
 
@@ -172,9 +176,10 @@ class CaseViewSet(viewsets.ViewSet):
     )
     def list(self, request: Request) -> Response:
         cases = policy.cases_visible_to(request.user).order_by("number")
-        state = request.query_params.get("state")
-        if state:
-            cases = cases.filter(state=state)
+        filters = CaseFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        if filters.validated_data["state"]:
+            cases = cases.filter(state=filters.validated_data["state"])
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(cases, request)
         return paginator.get_paginated_response(CaseSerializer(page, many=True).data)

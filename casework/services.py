@@ -18,7 +18,7 @@ from casework.models import Case, CaseAssignment, CaseEvent, CaseEventKind, Case
 from casework.transitions import TRANSITIONS_BY_NAME, CaseState, Transition, transitions_from
 from core.errors import refuse
 from people.models import Person
-from people.services import person_register, relative_register
+from people.services import EARLIEST_DATE, person_register, relative_register
 
 
 def next_case_number(year: int) -> str:
@@ -162,6 +162,8 @@ def case_transition(
     case.state = step.target
     case.state_changed_at = timezone.now()
     if step.target == CaseState.EVACUATED:
+        if on is not None and not EARLIEST_DATE <= on <= timezone.localdate():
+            raise ValidationError({"on": _("Give a date of evacuation between 1900 and today.")})
         case.evacuated_on = on or timezone.localdate()
     case.save(update_fields=["state", "state_changed_at", "evacuated_on"])
     CaseEvent.objects.create(

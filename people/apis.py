@@ -47,7 +47,8 @@ from retention.selectors import subject_export as everything_held
 PAGE_RESPONSE = inline_serializer(
     "PersonPage",
     {
-        "count": serializers.IntegerField(),
+        "count": serializers.IntegerField(help_text="Exact up to 1,000; 1,001 means more (see count_capped)."),
+        "count_capped": serializers.BooleanField(),
         "page": serializers.IntegerField(),
         "pages": serializers.IntegerField(),
         "results": PersonSerializer(many=True),
@@ -87,6 +88,7 @@ class PersonViewSet(viewsets.ViewSet):
         return Response(
             {
                 "count": page.paginator.count,
+                "count_capped": getattr(page.paginator, "capped", False),
                 "page": page.number,
                 "pages": page.paginator.num_pages,
                 "results": data,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from access import policy
 from access.rules import Action, Capability, DataClass
@@ -46,6 +47,26 @@ class Category:
     ORPHAN = "orphan"
 
 
+# Up to this many name matches are fetched as ids first, so the database starts from the matches and looks up
+# each one's case by index; beyond it (a one-letter prefix) the match stays a sub-query.
+CANDIDATE_LIMIT = 20_000
+# A search counts its results up to this many; past it the page says "more than" and asks for a narrower search.
+COUNT_CAP = 1_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows: beyond that an exact number helps nobody and costs a full pass."""
+
+    @cached_property
+    def count(self) -> int:
+        rows: Any = self.object_list  # a queryset here: counting a slice makes the database stop early
+        return int(rows[: COUNT_CAP + 1].count())
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
 def _token_filter(query: str) -> Q:
     """Persons having, for every word typed, a name word that starts with it (after folding)."""
     q = Q()
@@ -54,7 +75,9 @@ def _token_filter(query: str) -> Q:
         tokens = NameToken.objects.filter(token__gte=word)
         if bound is not None:
             tokens = tokens.filter(token__lt=bound)
-        q &= Q(id__in=tokens.values("person_id"))
+        matches = tokens.values_list("person_id", flat=True).distinct().order_by()
+        candidates = list(matches[: CANDIDATE_LIMIT + 1])
+        q &= Q(id__in=matches) if len(candidates) > CANDIDATE_LIMIT else Q(id__in=candidates)
     return q
 
 
@@ -115,7 +138,7 @@ def person_search(
     """One page of the persons this user may see that match the query and filters, names prefetched."""
     persons = _matching_persons(user, query=query, category=category, state=state, place_id=place_id)
     persons = persons.select_related("case").prefetch_related("names")
-    page = Paginator(persons, PAGE_SIZE).get_page(page_number)
+    page = CappedPaginator(persons, PAGE_SIZE).get_page(page_number)
     if query.strip():
         audit_record(
             actor=user, action=AuditAction.SEARCH, changes={"query": query[:100], "results": page.paginator.count}

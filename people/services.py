@@ -40,6 +40,8 @@ from people.transliteration import fold_tokens
 PERSON_FIELDS = tuple(Person.DATA_CLASSES.keys() - {"photo"})
 NAME_FIELDS = ("script", "given", "family", "patronymic", "kind", "source")
 DOCUMENT_FIELDS = ("doc_type", "number", "issuing_state", "issued_on", "expires_on", "status")
+# No date the registry records is earlier: an earlier one is a typing mistake (and years before year 1 do not exist).
+EARLIEST_DATE = date(1900, 1, 1)
 
 
 # --- checks shared by the writes ---------------------------------------------------------------------------
@@ -68,6 +70,8 @@ def _validate_birth(person: Person) -> None:
             errors["age_estimated_on"] = _("Give the date the age was estimated.")
         elif person.age_estimated_on > today:
             errors["age_estimated_on"] = _("The date of the estimate cannot be in the future.")
+    if person.age_estimated_on and person.age_estimated_on < EARLIEST_DATE:
+        errors["age_estimated_on"] = _("The date of the estimate cannot be before 1900.")
     for field in ("estimated_age_min", "estimated_age_max"):
         value = getattr(person, field)
         if value is not None and value > 120:

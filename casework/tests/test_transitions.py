@@ -172,3 +172,38 @@ def test_a_child_registered_from_the_mothers_page_gets_a_linked_case(
     child_case = Case.objects.get(parent_case=mother)
     assert child_case.caseworker == caseworker_a
     assert child_case.person.relationships_as_object.get().subject == mother.person
+
+
+@pytest.mark.parametrize("on", ["0005-01-01", "1899-12-31", "2999-01-01"])
+def test_an_evacuation_date_before_1900_or_in_the_future_is_refused_and_changes_nothing(
+    register: Callable[..., Case], caseworker_a: User, on: str
+) -> None:
+    """Found by tests/test_api_fuzz.py: a case evacuated in year 5 made every search by category fail (500)."""
+    from rest_framework.test import APIClient
+
+    case = _walk(register(), caseworker_a, ["ask_consent", "consent"])
+    events = CaseEvent.objects.count()
+    api = APIClient()
+    api.force_authenticate(caseworker_a)
+    response = api.post(f"/api/v1/cases/{case.pk}/transitions/", {"transition": "evacuate", "on": on}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"]["on"] == ["Give a date of evacuation between 1900 and today."]
+    case.refresh_from_db()
+    assert (case.state, case.evacuated_on, CaseEvent.objects.count()) == (CaseState.CONSENTED, None, events)
+    assert api.get("/api/v1/persons/", {"category": "child"}).status_code == 200
+
+
+@pytest.mark.parametrize("state", ["teleported", "in_centre\x00", "x" * 500])
+def test_listing_cases_by_an_unknown_state_is_refused(
+    register: Callable[..., Case], caseworker_a: User, state: str
+) -> None:
+    """Found by tests/test_api_fuzz.py: a NUL character in `state` reached PostgreSQL (500)."""
+    from rest_framework.test import APIClient
+
+    register()
+    api = APIClient()
+    api.force_authenticate(caseworker_a)
+    response = api.get("/api/v1/cases/", {"state": state})
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == ["state"]
+    assert api.get("/api/v1/cases/", {"state": "identified"}).json()["count"] == 1

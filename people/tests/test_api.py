@@ -325,3 +325,34 @@ def test_roles_without_export_rights_cannot_export(
     client = Client()
     client.force_login(make_user(Role.FIELD_REGISTRAR))
     assert client.get("/people/export.csv").status_code == 403
+
+
+@pytest.mark.parametrize("estimated_on", ["0032-07-28", "1899-12-31"])
+def test_an_age_estimated_before_1900_is_refused_and_nothing_changes(
+    api: APIClient, register: Callable[..., Case], estimated_on: str
+) -> None:
+    """Found by tests/test_api_fuzz.py: an estimate dated in year 32 crashed the birth-date arithmetic (500)."""
+    estimate = {"birth_date_precision": "estimated", "estimated_age_min": 47, "age_estimated_on": estimated_on}
+    person = register().person
+    before = _counts()
+    created = api.post("/api/v1/persons/", {**NEW_PERSON, "birth_date": None, **estimate}, format="json")
+    version = Person.objects.get(pk=person.pk).version
+    changed = api.patch(f"/api/v1/persons/{person.pk}/", {**estimate, "version": version}, format="json")
+    for response in (created, changed):
+        assert response.status_code == 400, response.content
+        assert response.json()["errors"]["age_estimated_on"] == ["The date of the estimate cannot be before 1900."]
+    assert _counts() == before
+    assert Person.objects.get(pk=person.pk).birth_date_precision == "day"
+
+
+def test_a_search_counts_up_to_a_cap_and_says_when_there_are_more(
+    api: APIClient, register: Callable[..., Case], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from people import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    for _ in range(4):
+        register(latin("Aigerim"))
+    body = api.get("/api/v1/persons/", {"q": "aigerim"}).json()
+    assert body["count_capped"] is True and body["count"] == 3
+    assert len(body["results"]) == 3  # browsing stops at the cap: narrow the search to see the rest
