@@ -5,11 +5,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.models import AuditAction, AuditEntry
-from audit.selectors import audit_entries
+from audit.selectors import audit_entries, changed_fields
 from core.errors import MAX_ID
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
+    # Field names only: the values belong to the case, which auditors do not see.
+    changes = serializers.SerializerMethodField()
+
+    def get_changes(self, entry: AuditEntry) -> list[str]:
+        return changed_fields(entry)
+
     class Meta:
         model = AuditEntry
         fields = [

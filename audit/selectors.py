@@ -35,3 +35,8 @@ def audit_entries(
     if date_to:
         entries = entries.filter(at__lte=timezone.make_aware(datetime.combine(date_to, time.max)))
     return entries.order_by("-id")
+
+
+def changed_fields(entry: AuditEntry) -> list[str]:
+    """What an entry changed, as field names only: auditors see who did what, never the case contents."""
+    return sorted(entry.changes) if isinstance(entry.changes, dict) else []

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from audit.forms import AuditFilterForm
-from audit.selectors import audit_entries
+from audit.selectors import audit_entries, changed_fields
 
 
 @login_required
@@ -13,4 +13,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_entries(request.user, **filters).select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.changed_fields = changed_fields(entry)  # type: ignore[attr-defined]
     return render(request, "audit/log.html", {"form": form, "page": page})

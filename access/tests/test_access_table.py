@@ -142,3 +142,41 @@ def test_the_table_in_docs_security_is_the_table_in_the_code() -> None:
 
     document = (Path(settings.BASE_DIR) / "docs" / "security.md").read_text()
     assert access_table_markdown() in document, "run `manage.py access_table` and paste it into docs/security.md"
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_exports_hold_exactly_the_persons_whose_identity_the_role_may_export(
+    role: Role, world: dict[str, Case], make_user: Callable[..., User]
+) -> None:
+    user = _user_with(role, make_user, world["assigned"])
+    client = Client()
+    client.force_login(user)
+    response = client.get("/people/export.csv")
+    if not any(Action.EXPORT in actions for actions in RULES[role].data.values()):
+        assert response.status_code == 403
+        return
+    exported = {int(line.split(",")[0]) for line in response.content.decode("utf-8-sig").splitlines()[1:]}
+    for reach, case in world.items():
+        may = DataClass.IDENTITY in expected(role, reach, Action.EXPORT)
+        assert (case.person_id in exported) == may, (role, reach)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_files_are_served_exactly_where_identity_may_be_seen(
+    role: Role, world: dict[str, Case], make_user: Callable[..., User], settings, tmp_path
+) -> None:
+    from django.core.files.base import ContentFile
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    for case in world.values():
+        case.person.photo.save("p.jpg", ContentFile(b"\xff\xd8\xff fake"), save=True)
+    user = _user_with(role, make_user, world["assigned"])
+    client = Client()
+    client.force_login(user)
+    for reach, case in world.items():
+        response = client.get(f"/people/{case.person_id}/photo/")
+        may = DataClass.IDENTITY in expected(role, reach, Action.VIEW)
+        assert response.status_code == (200 if may else 404), (role, reach)

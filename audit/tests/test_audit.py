@@ -136,3 +136,18 @@ def test_an_auditor_sees_no_case_contents(register: Callable[..., Case], auditor
     client.force_login(auditor)
     assert client.get(f"/people/{case.person_id}/").status_code == 404
     assert client.get("/people/").status_code == 403
+
+
+def test_auditors_see_which_fields_changed_but_not_the_values(
+    register: Callable[..., Case], caseworker_a: User, auditor: User
+) -> None:
+    register(latin("Aigerim", "Nurlanova"))
+    api = APIClient()
+    api.force_authenticate(auditor)
+    body = api.get("/api/v1/audit/", {"action": "create"}).json()
+    assert "Nurlanova" not in str(body)
+    assert any("family" in row["changes"] for row in body["results"])
+    page = Client()
+    page.force_login(auditor)
+    html = page.get("/audit/", {"action": "create"}).content.decode()
+    assert "Nurlanova" not in html and "family" in html
