@@ -17,3 +17,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 in the shape the caller reads: JSON under /api/, the page elsewhere. Says nothing about why."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    html = loader.get_template("404.html").render({}, request)
+    return HttpResponse(html, status=404)

@@ -70,3 +70,12 @@ def test_an_unexpected_error_shows_a_reference_and_no_trace(caseworker_a: User, 
     assert response.status_code == 500
     assert "secret internal detail" not in body and "Traceback" not in body
     assert "reference" in body
+
+
+def test_unknown_api_paths_answer_json_and_pages_answer_html(caseworker_a: User) -> None:
+    client = Client()
+    client.force_login(caseworker_a)
+    api = client.get("/api/v1/persons/not-a-number/")
+    assert api.status_code == 404 and api.json() == {"detail": "Not found."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and "<html" in page.content.decode()

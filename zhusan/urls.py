@@ -33,6 +33,7 @@ for pattern in api_patterns:
     pattern.callback.login_required = False  # type: ignore[union-attr]
 
 handler500 = "core.views.server_error"
+handler404 = "core.views.not_found"
 
 
 urlpatterns = [
