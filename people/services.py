@@ -20,7 +20,6 @@ from core.crypto import blind_index
 from core.errors import Conflict, refuse
 from people.family import best_birth_date, check_relationship
 from people.models import (
-    PARENT_KINDS,
     BirthDatePrecision,
     CitizenshipEvidence,
     Household,
@@ -401,9 +400,6 @@ def presence_record(*, actor: Any, person: Person, place: Place, since: date, so
     )
     timeline_note(person=person, actor=actor, summary=_("Whereabouts recorded: %(place)s") % {"place": place.name})
     return presence
-
-
-PARENT_KIND_VALUES = tuple(str(k) for k in PARENT_KINDS)
 
 
 # --- households -------------------------------------------------------------------------------------------------
