@@ -74,6 +74,11 @@ class Capability(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_RETENTION = "manage_retention"  # legal holds, anonymisation of closed cases past retention
     EXPORT_SUBJECT_DATA = "export_subject_data"  # everything held about one person, for a lawful request
+    IMPORT_LISTS = "import_lists"  # identification lists from spreadsheets, missions to camps and prisons
+    MANAGE_OPERATIONS = "manage_operations"  # operations, waves, manifests, executing a wave
+    DECIDE_BEST_INTERESTS = "decide_best_interests"  # sits on the panel deciding for orphans and lone children
+    MANAGE_CENTRE = "manage_centre"  # centres, buildings, rooms, admissions, discharges, groups, sessions
+    RECORD_ATTENDANCE = "record_attendance"  # attendance at the centre's sessions
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ C = Capability
 RULES: dict[Role, RoleRule] = {
     Role.FIELD_REGISTRAR: rule(
         Scope.ASSIGNED,
-        (C.REGISTER_PERSON, C.TRANSITION_CASE),
+        (C.REGISTER_PERSON, C.TRANSITION_CASE, C.IMPORT_LISTS, C.MANAGE_OPERATIONS),
         identity="vc",
         contact="vc",
         location="vc",
@@ -109,7 +114,7 @@ RULES: dict[Role, RoleRule] = {
     ),
     Role.CASEWORKER: rule(
         Scope.ASSIGNED,
-        (C.REGISTER_PERSON, C.TRANSITION_CASE),
+        (C.REGISTER_PERSON, C.TRANSITION_CASE, C.IMPORT_LISTS, C.MANAGE_CENTRE, C.RECORD_ATTENDANCE),
         identity="vce",
         contact="vce",
         location="vce",
@@ -118,7 +123,17 @@ RULES: dict[Role, RoleRule] = {
     ),
     Role.SUPERVISOR: rule(
         Scope.AGENCY,
-        (C.REGISTER_PERSON, C.TRANSITION_CASE, C.CLOSE_CASE, C.ASSIGN_CASE),
+        (
+            C.REGISTER_PERSON,
+            C.TRANSITION_CASE,
+            C.CLOSE_CASE,
+            C.ASSIGN_CASE,
+            C.IMPORT_LISTS,
+            C.MANAGE_OPERATIONS,
+            C.DECIDE_BEST_INTERESTS,
+            C.MANAGE_CENTRE,
+            C.RECORD_ATTENDANCE,
+        ),
         identity="vce",
         contact="vce",
         location="vce",
@@ -127,7 +142,7 @@ RULES: dict[Role, RoleRule] = {
     ),
     Role.AGENCY_MANAGER: rule(
         Scope.AGENCY,
-        (C.ASSIGN_CASE, C.VIEW_STATISTICS, C.MANAGE_RETENTION, C.EXPORT_SUBJECT_DATA),
+        (C.ASSIGN_CASE, C.VIEW_STATISTICS, C.MANAGE_RETENTION, C.EXPORT_SUBJECT_DATA, C.DECIDE_BEST_INTERESTS),
         identity="v",
         contact="v",
         location="v",
@@ -136,7 +151,7 @@ RULES: dict[Role, RoleRule] = {
     ),
     Role.MEDICAL_OFFICER: rule(
         Scope.ASSIGNED,
-        (),
+        (C.RECORD_ATTENDANCE,),
         identity="v",
         location="v",
         family="v",
@@ -144,7 +159,7 @@ RULES: dict[Role, RoleRule] = {
     ),
     Role.PSYCHOLOGIST: rule(
         Scope.ASSIGNED,
-        (),
+        (C.RECORD_ATTENDANCE,),
         identity="v",
         family="v",
         psychological="vc",
@@ -152,7 +167,7 @@ RULES: dict[Role, RoleRule] = {
     ),
     Role.LEGAL_OFFICER: rule(
         Scope.ASSIGNED,
-        (),
+        (C.RECORD_ATTENDANCE,),
         identity="v",
         location="v",
         family="v",

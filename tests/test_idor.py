@@ -1,6 +1,8 @@
 """IDOR walk: every URL that takes an id, given the ids of another agency's records, as a signed-in user of a
 different agency. Every one must answer as if the record did not exist, and nothing may change."""
 
+import importlib
+import importlib.util
 import re
 from collections.abc import Callable
 from datetime import date
@@ -46,7 +48,7 @@ def agency_a_records(
     ):
         mother = case_transition(actor=caseworker_a, case=mother, transition=step)
     approval = closing_request(actor=supervisor_a, case=mother, transition="close", reason="Reintegration goals met")
-    return {
+    ids = {
         "person": mother.person_id,
         "case": mother.pk,
         "name": PersonName.objects.filter(person=mother.person).values_list("pk", flat=True)[0],
@@ -55,28 +57,40 @@ def agency_a_records(
         "assignment": assignment.pk,
         "approval": approval.pk,
     }
+    child_case = Case.objects.get(person=child.person)
+    for app in PROGRAMME_APPS:
+        if importlib.util.find_spec(f"{app}.tests.idor_records"):
+            module = importlib.import_module(f"{app}.tests.idor_records")
+            ids |= module.make(mother, child_case, caseworker_a, supervisor_a, make_user)
+    return ids
+
+
+# The URL segment before an id says what kind of record the id names.
+SEGMENT_KIND = {
+    "people": "person",
+    "persons": "person",
+    "cases": "case",
+    "names": "name",
+    "relationships": "relationship",
+    "approvals": "approval",
+    "notes": "note",
+    "assignments": "assignment",
+}
+# Apps of the programme add their own records to the walk: `<app>/tests/idor_records.py` defines
+# `make(mother: Case, child: Case, caseworker: User, supervisor: User, make_user) -> dict[segment, id]`.
+PROGRAMME_APPS = ("identification", "consent", "operations", "reception", "centres")
 
 
 def _url(route: str, ids: dict[str, int]) -> str:
-    """Put the right kind of id in each slot of the route."""
-    if route.startswith("/api/v1/"):
-        kind = {
-            "persons": "person",
-            "cases": "case",
-            "names": "name",
-            "relationships": "relationship",
-            "approvals": "approval",
-        }[route.split("/")[3]]
-        url = route.replace("/1/", f"/{ids[kind]}/", 1)
-        url = url.replace("/notes/1/", f"/notes/{ids['note']}/").replace(
-            "/assignments/1/", f"/assignments/{ids['assignment']}/"
-        )
-        return url
-    url = route.replace("/people/1/", f"/people/{ids['person']}/").replace("/cases/1/", f"/cases/{ids['case']}/")
-    url = url.replace("/notes/1/", f"/notes/{ids['note']}/").replace(
-        "/assignments/1/", f"/assignments/{ids['assignment']}/"
-    )
-    return url.replace("/approvals/1/", f"/approvals/{ids['approval']}/")
+    """Put the right kind of id in each slot of the route; a slot of an unknown kind fails the walk."""
+    parts = route.split("/")
+    for index, part in enumerate(parts):
+        if part == "1" and index > 0:
+            segment = parts[index - 1]
+            key = SEGMENT_KIND.get(segment, segment)
+            assert key in ids, f"{route}: add a record for '{segment}' to the IDOR walk"
+            parts[index] = str(ids[key])
+    return "/".join(parts)
 
 
 def _state() -> tuple[object, ...]:

@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "audit",
     "people",
     "casework",
+    "identification",
+    "consent",
+    "operations",
+    "reception",
+    "centres",
     "reports",
     "retention",
     "demo",
@@ -274,8 +279,16 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ZHUSAN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # fontTools logs the glyphs it keeps when it subsets a PDF font: the letters of the names printed. Never.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "fontTools": {"level": "ERROR"},
+        "fpdf": {"level": "ERROR"},
+    },
 }
+
+# TrueType fonts for PDF documents (core.pdf): DejaVu Sans covers Latin, Cyrillic and Arabic.
+ZHUSAN_PDF_FONT_DIR = Path(os.environ.get("ZHUSAN_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 
 # Under this age (at the reference date: evacuation, else today) a person counts as a child.
 ZHUSAN_CHILD_AGE_LIMIT = 18

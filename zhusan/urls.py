@@ -5,6 +5,11 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+import centres.urls
+import consent.urls
+import identification.urls
+import operations.urls
+import reception.urls
 from access import views as access_views
 from audit import views as audit_views
 from audit.apis import AuditViewSet
@@ -28,7 +33,9 @@ router.register("notifications", NotificationViewSet, basename="notification")
 
 # The API is reached by personal tokens as well as sessions: DRF's authentication and permission classes
 # decide there (deny by default: HasAcceptedNda needs a signed-in user), not the page login redirect.
-api_patterns = router.urls
+# Each programme app mounts its own API routes beside the registry's.
+PROGRAMME_APPS = (identification.urls, consent.urls, operations.urls, reception.urls, centres.urls)
+api_patterns = router.urls + [p for app in PROGRAMME_APPS for p in app.api_urlpatterns]
 for pattern in api_patterns:
     pattern.callback.login_required = False  # type: ignore[union-attr]
 
@@ -76,6 +83,7 @@ urlpatterns = [
     path("emergency-access/", casework_views.break_glass, name="break-glass"),
     path("notifications/", casework_views.notifications, name="notifications"),
     path("audit/", audit_views.audit_log, name="audit-log"),
+    *[p for app in PROGRAMME_APPS for p in app.urlpatterns],
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_patterns, "api"), namespace="api")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
