@@ -78,7 +78,7 @@ SEGMENT_KIND = {
 }
 # Apps of the programme add their own records to the walk: `<app>/tests/idor_records.py` defines
 # `make(mother: Case, child: Case, caseworker: User, supervisor: User, make_user) -> dict[segment, id]`.
-PROGRAMME_APPS = ("identification", "consent", "operations", "reception", "centres")
+PROGRAMME_APPS = ("identification", "consent", "operations", "reception", "centres", "consular")
 
 
 def _url(route: str, ids: dict[str, int]) -> str:

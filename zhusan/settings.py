@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "operations",
     "reception",
     "centres",
+    "consular",
     "reports",
     "retention",
     "demo",

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 import centres.urls
 import consent.urls
+import consular.urls
 import identification.urls
 import operations.urls
 import reception.urls
@@ -34,7 +35,14 @@ router.register("notifications", NotificationViewSet, basename="notification")
 # The API is reached by personal tokens as well as sessions: DRF's authentication and permission classes
 # decide there (deny by default: HasAcceptedNda needs a signed-in user), not the page login redirect.
 # Each programme app mounts its own API routes beside the registry's.
-PROGRAMME_APPS = (identification.urls, consent.urls, operations.urls, reception.urls, centres.urls)
+PROGRAMME_APPS = (
+    identification.urls,
+    consent.urls,
+    operations.urls,
+    reception.urls,
+    centres.urls,
+    consular.urls,
+)
 api_patterns = router.urls + [p for app in PROGRAMME_APPS for p in app.api_urlpatterns]
 for pattern in api_patterns:
     pattern.callback.login_required = False  # type: ignore[union-attr]
@@ -59,6 +67,16 @@ urlpatterns = [
     path("people/<int:person_id>/edit/", people_views.person_edit, name="person-edit"),
     path("people/<int:person_id>/names/new/", people_views.name_add, name="name-add"),
     path("people/<int:person_id>/documents/new/", people_views.document_add, name="document-add"),
+    path(
+        "people/<int:person_id>/documents/<int:document_id>/scan/",
+        people_views.document_scan,
+        name="document-scan",
+    ),
+    path(
+        "people/<int:person_id>/documents/<int:document_id>/scan/new/",
+        people_views.document_scan_upload,
+        name="document-scan-upload",
+    ),
     path("people/<int:person_id>/evidence/new/", people_views.evidence_add, name="evidence-add"),
     path("people/<int:person_id>/whereabouts/new/", people_views.presence_add, name="presence-add"),
     path("people/<int:person_id>/family/link/", people_views.relationship_add, name="relationship-add"),
