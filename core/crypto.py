@@ -4,7 +4,8 @@ Values are sealed with AES-256-GCM under a keyring kept apart from Django's SECR
 to its row and field (the associated data is "<app.model>:<row_uid>:<field>"), so a ciphertext copied to
 another row or field fails to decrypt instead of showing someone else's data. Stored text looks like
 "zhenc:v1:<key id>:<urlsafe base64 of nonce + ciphertext>"; the key id lets old keys keep decrypting while
-`manage.py rotate_keys` moves every value to the primary key.
+`manage.py rotate_keys` moves every value to the primary key. Files (scans of documents) are sealed the same way,
+as bytes: b"zhenc:v1:<key id>:" followed by the raw nonce and ciphertext (`EncryptedFileField`).
 
 Keys come from the environment or from a JSON key file outside the repository:
 
@@ -39,8 +40,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile, File
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.functional import cached_property
 
@@ -233,30 +236,40 @@ def key_id_of(stored: str) -> str:
     return _split(stored)[0]
 
 
-def encrypt(plaintext: str, *, context: str) -> str:
+def _seal(plaintext: bytes, context: str) -> tuple[str, bytes]:
+    """(primary key id, nonce + ciphertext and tag)."""
     ring = keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = ring.cipher(ring.primary_id).encrypt(nonce, plaintext.encode(), context.encode())
-    return f"{PREFIX}{ring.primary_id}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+    return ring.primary_id, nonce + ring.cipher(ring.primary_id).encrypt(nonce, plaintext, context.encode())
 
 
-def decrypt(stored: str, *, context: str) -> str:
-    """The plaintext, or DecryptionError: never a guess, never the ciphertext itself."""
-    key_id, payload = _split(stored)
+def _open(key_id: str, raw: bytes, context: str) -> bytes:
     cipher = keyring().cipher(key_id)
-    try:
-        raw = base64.urlsafe_b64decode(payload)
-    except (binascii.Error, ValueError):
-        raise DecryptionError(f"The encrypted value of {context} is damaged (bad base64).") from None
     if len(raw) < NONCE_BYTES + TAG_BYTES:
         raise DecryptionError(f"The encrypted value of {context} is damaged (too short).")
     try:
-        return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()).decode()
+        return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
     except InvalidTag:
         raise DecryptionError(
             f"The encrypted value of {context} failed authentication: it was altered, "
             "or copied from another row or field."
         ) from None
+
+
+def encrypt(plaintext: str, *, context: str) -> str:
+    key_id, raw = _seal(plaintext.encode(), context)
+    return f"{PREFIX}{key_id}:{base64.urlsafe_b64encode(raw).decode()}"
+
+
+def decrypt(stored: str, *, context: str) -> str:
+    """The plaintext, or DecryptionError: never a guess, never the ciphertext itself."""
+    key_id, payload = _split(stored)
+    keyring().cipher(key_id)  # an unknown key is named before a damaged value
+    try:
+        raw = base64.urlsafe_b64decode(payload)
+    except (binascii.Error, ValueError):
+        raise DecryptionError(f"The encrypted value of {context} is damaged (bad base64).") from None
+    return _open(key_id, raw, context).decode()
 
 
 def _split(stored: str) -> tuple[str, str]:
@@ -266,6 +279,38 @@ def _split(stored: str) -> tuple[str, str]:
     if parts[1] != VERSION:
         raise DecryptionError(f"Unknown encryption format {parts[1]!r}.")
     return parts[2], parts[3]
+
+
+# --- sealing bytes (files) -------------------------------------------------------------------------------------
+
+BYTES_PREFIX = PREFIX.encode()
+
+
+def encrypt_bytes(data: bytes, *, context: str) -> bytes:
+    """Seal a file's contents under the primary key: b"zhenc:v1:<key id>:" + nonce + ciphertext and tag."""
+    key_id, raw = _seal(data, context)
+    return BYTES_PREFIX + key_id.encode() + b":" + raw
+
+
+def decrypt_bytes(stored: bytes, *, context: str) -> bytes:
+    """The file's contents, or DecryptionError (unknown key, altered, or moved from another row or field)."""
+    key_id, start = _split_bytes(stored)
+    return _open(key_id, stored[start:], context)
+
+
+def key_id_of_bytes(stored: bytes) -> str:
+    """The key id of sealed bytes; the first 42 bytes of the file are enough."""
+    return _split_bytes(stored)[0]
+
+
+def _split_bytes(stored: bytes) -> tuple[str, int]:
+    if not stored.startswith(BYTES_PREFIX):
+        raise DecryptionError("This file is not encrypted (stored in clear?).")
+    end = stored.find(b":", len(BYTES_PREFIX), len(BYTES_PREFIX) + 33)
+    key_id = stored[len(BYTES_PREFIX) : end].decode("ascii", "replace") if end > 0 else ""
+    if not KEY_ID.match(key_id):
+        raise DecryptionError("This encrypted file is damaged (no key id).")
+    return key_id, end + 1
 
 
 # --- blind index ------------------------------------------------------------------------------------------------
@@ -286,6 +331,21 @@ def blind_index(value: str) -> str:
 
 
 # --- model fields -----------------------------------------------------------------------------------------------
+
+
+def _row_binding(field: models.Field, instance: models.Model) -> str:
+    row_uid = getattr(instance, "row_uid", None)
+    if row_uid is None:
+        raise DecryptionError(f"{field.model._meta.label_lower} has no row_uid: cannot bind {field.name}.")
+    return binding(field.model._meta.label_lower, row_uid, field.name)
+
+
+def _row_uid_check(field: models.Field) -> list[checks.CheckMessage]:
+    names = {f.name for f in field.model._meta.get_fields()}
+    if field.model._meta.abstract or "row_uid" in names:
+        return []
+    message = "A model with encrypted fields needs a unique row_uid UUIDField."
+    return [checks.Error(message, obj=field, id="zhusan.E002")]
 
 
 class Ciphertext(str):
@@ -333,10 +393,7 @@ class EncryptedTextField(models.TextField):
         return [*super().validators, *extra]
 
     def context_for(self, instance: models.Model) -> str:
-        row_uid = getattr(instance, "row_uid", None)
-        if row_uid is None:
-            raise DecryptionError(f"{self.model._meta.label_lower} has no row_uid: cannot bind {self.name}.")
-        return binding(self.model._meta.label_lower, row_uid, self.name)
+        return _row_binding(self, instance)
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         return Ciphertext(value) if value else value
@@ -363,14 +420,7 @@ class EncryptedTextField(models.TextField):
         return None
 
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
-        errors = [*super().check(**kwargs)]
-        names = {f.name for f in self.model._meta.get_fields()}
-        if not self.model._meta.abstract and "row_uid" not in names:
-            errors.append(
-                checks.Error(
-                    "A model with encrypted fields needs a unique row_uid UUIDField.", obj=self, id="zhusan.E002"
-                )
-            )
+        errors = [*super().check(**kwargs), *_row_uid_check(self)]
         if self.unique or getattr(self, "db_index", False):  # db_index is missing from django-stubs
             errors.append(
                 checks.Error(
@@ -402,6 +452,49 @@ class BlindIndexField(models.CharField):
         index = blind_index(getattr(model_instance, self.source) or "")
         setattr(model_instance, self.attname, index)
         return index
+
+
+class SealedFieldFile(FieldFile):
+    """A stored file whose contents are sealed: save() encrypts what it is given, read_plain() decrypts.
+
+    `open()` and the storage give the ciphertext, never the contents.
+    """
+
+    field: "EncryptedFileField"
+
+    def save(self, name: str, content: File, save: bool = True) -> None:
+        sealed = encrypt_bytes(b"".join(content.chunks()), context=self.field.context_for(self.instance))
+        super().save(name, ContentFile(sealed), save)
+
+    def read_plain(self) -> bytes:
+        if not self.name:
+            raise ValueError(f"{self.field.name} has no file.")
+        with self.storage.open(self.name, "rb") as handle:
+            return decrypt_bytes(handle.read(), context=self.field.context_for(self.instance))
+
+
+class EncryptedFileField(models.FileField):
+    """A private file encrypted at rest, bound to its row and field like EncryptedTextField (scans of documents).
+
+    - Write with `instance.<field>.save(name, content)`, or assign an uploaded file and save the row: the contents
+      are sealed under the primary key on the way to the storage. Read with `instance.<field>.read_plain()`.
+    - The model needs the same `row_uid`; `manage.py rotate_keys` moves the files to the primary key.
+    - The name on disk comes from `upload_to` alone: never let it carry the uploader's file name.
+    - The whole file is held in memory to seal or open it: keep uploads small (see core.files).
+    """
+
+    attr_class = SealedFieldFile
+
+    def context_for(self, instance: models.Model) -> str:
+        return _row_binding(self, instance)
+
+    def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
+        return [*super().check(**kwargs), *_row_uid_check(self)]
+
+
+def encrypted_file_fields(model: type[models.Model]) -> list[EncryptedFileField]:
+    """The model's own encrypted file fields."""
+    return [f for f in model._meta.local_concrete_fields if isinstance(f, EncryptedFileField)]
 
 
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:

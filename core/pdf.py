@@ -81,7 +81,7 @@ class Document(FPDF):
         self.set_font(FONT, "", 10)
         self.multi_cell(0, 6, str(value) if value not in (None, "") else "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def table(
+    def table(  # type: ignore[override]  # a plain table, where fpdf2's is a context manager
         self, headings: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[int] | None = None
     ) -> None:
         self.set_font(FONT, "", 8.5)

@@ -1,11 +1,13 @@
 """The registry API. Same policy, selectors and services as the pages; no filtering by hand here."""
 
+from io import BytesIO
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -20,6 +22,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from casework.services import returnee_register
 from core.errors import MAX_ID, refuse
+from core.files import SCAN_TYPES
 from people import selectors, services
 from people.models import Household, HouseholdMember, Person, PersonName, Place, Relationship
 from people.serializers import (
@@ -40,9 +43,15 @@ from people.serializers import (
     RelationshipInputSerializer,
     RelationshipSerializer,
     RemovalSerializer,
+    ScanInputSerializer,
     SearchParamsSerializer,
 )
 from retention.selectors import subject_export as everything_held
+
+SCAN_PARAMETERS = [
+    OpenApiParameter("id", int, OpenApiParameter.PATH),
+    OpenApiParameter("document_id", int, OpenApiParameter.PATH),
+]
 
 PAGE_RESPONSE = inline_serializer(
     "PersonPage",
@@ -294,6 +303,40 @@ class PersonViewSet(viewsets.ViewSet):
             changes={"photo": ["viewed", "viewed"]},
         )
         return FileResponse(person.photo.open("rb"), as_attachment=True, filename=f"person-{person.pk}-photo.jpg")
+
+    @extend_schema(
+        methods=["GET"],
+        parameters=SCAN_PARAMETERS,
+        responses={(200, content_type): OpenApiTypes.BINARY for content_type in SCAN_TYPES.values()},
+    )
+    @extend_schema(
+        methods=["POST"],
+        parameters=SCAN_PARAMETERS,
+        request={"multipart/form-data": ScanInputSerializer},
+        responses={200: DocumentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path=r"documents/(?P<document_id>[0-9]{1,18})/scan",
+        parser_classes=[MultiPartParser],
+    )
+    def document_scan(self, request: Request, pk: str, document_id: str) -> Response | FileResponse:
+        """GET: download the scan of an identity document (an attachment, audited). POST: attach one, replacing
+        any earlier scan: a PDF, JPEG or PNG recognised by its contents; images are re-encoded without metadata."""
+        document = services.document_for_user(request.user, pk, document_id)
+        if request.method == "POST":
+            payload = ScanInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            document = services.document_scan_attach(
+                actor=request.user, document=document, upload=payload.validated_data["scan"]
+            )
+            context = {"classes": {document.person_id: policy.visible_classes(request.user, document.person)}}
+            return Response(DocumentSerializer(document, context=context).data)
+        scan = services.document_scan_read(actor=request.user, document=document)
+        return FileResponse(
+            BytesIO(scan.content), as_attachment=True, filename=scan.filename, content_type=scan.content_type
+        )
 
     @extend_schema(
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from access.models import Script
 from access.rules import DataClass
-from core.crypto import BlindIndexField, EncryptedTextField
+from core.crypto import BlindIndexField, EncryptedFileField, EncryptedTextField
+from core.files import generated_name
 
 
 class PlaceKind(models.TextChoices):
@@ -257,9 +258,15 @@ class DocumentStatus(models.TextChoices):
     TO_BE_RESTORED = "to_restore", _("To be restored")
 
 
+def scan_path(instance: "IdentityDocument", filename: str) -> str:
+    # A generated name: the uploaded name never reaches the disk (people.services names the file "scan.<ext>").
+    return generated_name("scans", filename)
+
+
 class IdentityDocument(models.Model):
     """A passport, identity card or certificate. The number is encrypted at rest (core.crypto); duplicates are
-    found through `number_index`, a keyed hash of the normalised number."""
+    found through `number_index`, a keyed hash of the normalised number. The scan, a PDF, JPEG or PNG checked by
+    core.files, is a private file encrypted at rest; it is served only by the permission-checked download."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
     row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
@@ -278,10 +285,12 @@ class IdentityDocument(models.Model):
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=DocumentStatus.choices)
+    scan = EncryptedFileField(_("scan"), upload_to=scan_path, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     DATA_CLASSES = {
-        f: DataClass.IDENTITY for f in ("doc_type", "number", "issuing_state", "issued_on", "expires_on", "status")
+        f: DataClass.IDENTITY
+        for f in ("doc_type", "number", "issuing_state", "issued_on", "expires_on", "status", "scan")
     }
 
     class Meta:

@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from access.models import Script
+from access.rules import DataClass
 from core.errors import MAX_ID
 from people.forms import RELATION_CHOICES
 from people.models import (
@@ -26,7 +27,10 @@ from people.models import (
 
 
 class ClassifiedSerializer(serializers.ModelSerializer):
-    """Drops every field whose data class is not in `context["classes"][person_id]`."""
+    """Drops every field whose data class is not in `context["classes"][person_id]`: the model's DATA_CLASSES,
+    and FIELD_CLASSES for fields the serializer computes."""
+
+    FIELD_CLASSES: dict[str, DataClass] = {}
 
     def person_id_of(self, instance: Any) -> int:
         return int(instance.person_id)
@@ -34,7 +38,7 @@ class ClassifiedSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
         allowed = self.context["classes"].get(self.person_id_of(instance), frozenset())
-        classes: dict[str, Any] = getattr(self.Meta.model, "DATA_CLASSES", {})
+        classes: dict[str, Any] = {**getattr(self.Meta.model, "DATA_CLASSES", {}), **self.FIELD_CLASSES}
         return {k: v for k, v in data.items() if k not in classes or classes[k] in allowed}
 
 
@@ -145,9 +149,15 @@ class PersonCreateSerializer(PersonInputSerializer):
 
 
 class DocumentSerializer(ClassifiedSerializer):
+    FIELD_CLASSES = {"has_scan": DataClass.IDENTITY}  # says as much as the scan itself: whether one exists
+    has_scan = serializers.SerializerMethodField(help_text="A scan is attached: GET …/documents/{document_id}/scan/")
+
     class Meta:
         model = IdentityDocument
-        fields = ["id", "doc_type", "number", "issuing_state", "issued_on", "expires_on", "status"]
+        fields = ["id", "doc_type", "number", "issuing_state", "issued_on", "expires_on", "status", "has_scan"]
+
+    def get_has_scan(self, document: IdentityDocument) -> bool:
+        return bool(document.scan)
 
 
 class DocumentInputSerializer(serializers.Serializer):
@@ -203,6 +213,10 @@ class HouseholdInputSerializer(serializers.Serializer):
 
 class PhotoInputSerializer(serializers.Serializer):
     photo = serializers.FileField()
+
+
+class ScanInputSerializer(serializers.Serializer):
+    scan = serializers.FileField(help_text="PDF, JPEG or PNG, up to 10 MB, recognised by its contents.")
 
 
 class PlaceSerializer(serializers.ModelSerializer):

@@ -1,12 +1,15 @@
 """Every write to the person registry. Each function is atomic, asks the access policy and writes the audit log."""
 
+from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -17,7 +20,8 @@ from audit.models import AuditAction
 from audit.services import MASK, audit_record, diff, snapshot
 from casework.timeline import timeline_note
 from core.crypto import blind_index
-from core.errors import Conflict, refuse
+from core.errors import MAX_ID, Conflict, refuse
+from core.files import checked_scan, content_type_of
 from people.family import best_birth_date, check_relationship
 from people.models import (
     BirthDatePrecision,
@@ -479,3 +483,85 @@ def photo_set(*, actor: Any, person: Person, upload: Any) -> Person:
         transaction.on_commit(lambda: person.photo.storage.delete(old))
     timeline_note(person=person, actor=actor, summary=_("Photo added"))
     return person
+
+
+# --- scans of identity documents -----------------------------------------------------------------------------
+
+
+def document_for_user(user: Any, person_id: Any, document_id: Any) -> IdentityDocument:
+    """Fetch and authorise one identity document of one person: the same 404 (NotVisible) when the person is out
+    of reach, when the user may not see identity data, and when the document is missing or someone else's."""
+    person = policy.person_for_user(user, person_id)
+    if not policy.can(user, Action.VIEW, DataClass.IDENTITY, person):
+        raise policy.NotVisible("No such document")
+    number = int(document_id) if str(document_id).isdigit() else 0
+    try:
+        if not 0 < number <= MAX_ID:
+            raise IdentityDocument.DoesNotExist
+        document = person.documents.get(pk=number)
+    except IdentityDocument.DoesNotExist:
+        raise policy.NotVisible("No such document") from None
+    document.person = person  # already fetched: no second query
+    return document
+
+
+@transaction.atomic
+def document_scan_attach(*, actor: Any, document: IdentityDocument, upload: Any) -> IdentityDocument:
+    """Attach the scan of a document, replacing any earlier one. Needs the right to change identity data.
+
+    The file is checked by its contents (core.files.checked_scan: PDF, JPEG or PNG; images re-encoded without
+    metadata), stored under a generated name and encrypted at rest. The audit log says that a scan was stored,
+    never what it shows; the replaced file is deleted once the change is committed.
+    """
+    person = document.person
+    _require_change(actor, person, DataClass.IDENTITY)
+    scan = checked_scan(upload, field="scan")  # before any write: a refused file leaves nothing behind
+    # The row locked and its current scan read under the lock: of two uploads one wins, and no file is left behind.
+    old = IdentityDocument.objects.select_for_update().values_list("scan", flat=True).get(pk=document.pk)
+    document.scan.save(f"scan.{scan.extension}", ContentFile(scan.content), save=False)
+    document.save(update_fields=["scan"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=document,
+        person_id=person.pk,
+        changes={"scan": ["replaced" if old else None, "stored"]},
+    )
+    if old:
+        storage = document.scan.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    timeline_note(person=person, actor=actor, summary=_("Scan of an identity document attached"))
+    return document
+
+
+@dataclass(frozen=True)
+class ScanDownload:
+    content: bytes
+    content_type: str
+    filename: str  # generated from the ids, never the uploaded name
+
+
+def document_scan_read(*, actor: Any, document: IdentityDocument) -> ScanDownload:
+    """The decrypted scan, for a user who may see the person's identity data; the reading is audited.
+
+    `document` comes from `document_for_user`. A document without a scan is a 404, like one out of reach.
+    """
+    person = document.person
+    if not policy.can(actor, Action.VIEW, DataClass.IDENTITY, person):
+        raise policy.NotVisible("No such document")
+    if not document.scan:
+        raise Http404("No scan")
+    content = document.scan.read_plain()
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=document,
+        person_id=person.pk,
+        changes={"scan": ["viewed", "viewed"]},
+    )
+    extension = PurePosixPath(document.scan.name).suffix.lower()
+    return ScanDownload(
+        content=content,
+        content_type=content_type_of(document.scan.name),
+        filename=f"person-{person.pk}-document-{document.pk}{extension}",
+    )

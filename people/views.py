@@ -1,13 +1,16 @@
 """Registry pages. Thin: parse the form, call a service or selector, render."""
 
 import csv
+from io import BytesIO
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from access import policy
@@ -318,3 +321,37 @@ def person_photo(request: HttpRequest, person_id: int) -> FileResponse:
         changes={"photo": ["viewed", "viewed"]},
     )
     return FileResponse(person.photo.open("rb"), as_attachment=True, filename=f"person-{person.pk}-photo")
+
+
+class ScanForm(forms.Form):
+    # Kept beside its two views; the checks of the file are in core.files, not here.
+    scan = forms.FileField(label=gettext_lazy("Scan (PDF, JPEG or PNG, up to 10 MB)"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_scan_upload(request: HttpRequest, person_id: int, document_id: int) -> HttpResponse:
+    document = services.document_for_user(request.user, person_id, document_id)
+    person = document.person
+    if not policy.can(request.user, Action.CHANGE, DataClass.IDENTITY, person):
+        raise refuse()
+    form = ScanForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_scan_attach(actor=request.user, document=document, upload=form.cleaned_data["scan"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("person-detail", person_id=person.pk)
+    title = _("Scan of the document: %(document)s") % {"document": document.get_doc_type_display()}
+    return render(request, "people/form.html", {"form": form, "person": person, "title": title, "upload": True})
+
+
+@login_required
+def document_scan(request: HttpRequest, person_id: int, document_id: int) -> FileResponse:
+    """The scan, decrypted, only through the policy, as an attachment never cached (see NoStoreMiddleware)."""
+    document = services.document_for_user(request.user, person_id, document_id)
+    scan = services.document_scan_read(actor=request.user, document=document)
+    return FileResponse(
+        BytesIO(scan.content), as_attachment=True, filename=scan.filename, content_type=scan.content_type
+    )

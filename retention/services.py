@@ -73,11 +73,20 @@ def case_anonymise(*, actor: Any, case: Case) -> list[DataClass]:
     return due.classes
 
 
+def _delete_files(file_field: Any, names: list[str]) -> None:
+    for name in names:
+        file_field.storage.delete(name)
+
+
 def _erase_identity(case: Case) -> None:
     person = case.person
     NameToken.objects.filter(person=person).delete()
     PersonName.objects.filter(person=person).update(given=ANONYMISED, family="", patronymic="", source="")
-    IdentityDocument.objects.filter(person=person).delete()
+    documents = IdentityDocument.objects.filter(person=person)
+    scans = list(documents.exclude(scan="").values_list("scan", flat=True))
+    documents.delete()
+    if scans:  # the files go once the rows are gone for good, not before a rollback could need them
+        transaction.on_commit(lambda: _delete_files(IdentityDocument._meta.get_field("scan"), scans))
     CitizenshipEvidence.objects.filter(person=person).delete()
     if person.birth_date:
         person.birth_date = person.birth_date.replace(month=1, day=1)

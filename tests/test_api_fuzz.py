@@ -114,8 +114,8 @@ def world(
     team_a: Team,
 ) -> World:
     """A small registry: a mother and her son with cases (his consented, ready to evacuate), a man whose refusal
-    waits for a closing approval, places, a relationship, a document, whereabouts, a household, a photo, notes
-    and a genetic result waiting for release."""
+    waits for a closing approval, places, a relationship, a document and its scan, whereabouts, a household, a
+    photo, notes and a genetic result waiting for release."""
     kazakhstan = Place.objects.create(kind=PlaceKind.COUNTRY, name="Kazakhstan", code="KZ")
     syria = Place.objects.create(kind=PlaceKind.COUNTRY, name="Syria", code="SY")
     camp = Place.objects.create(kind=PlaceKind.CAMP, name="Al-Hol", parent=syria, names={"ru": "Аль-Холь"})
@@ -141,6 +141,9 @@ def world(
     people_services.household_member_add(actor=caseworker_a, household=household, person=son)
     people_services.photo_set(
         actor=caseworker_a, person=mother, upload=SimpleUploadedFile("p.jpg", _jpeg(), "image/jpeg")
+    )
+    people_services.document_scan_attach(
+        actor=caseworker_a, document=document, upload=SimpleUploadedFile("s.jpg", _jpeg(), "image/jpeg")
     )
 
     note = case_note_add(actor=caseworker_a, case=mother_case, data_class=DataClass.CHILD_PROTECTION, text="Seen.")
@@ -173,6 +176,7 @@ def world(
             "approvals": [release.pk, closing.pk],
             "assignment_id": list(CaseAssignment.objects.values_list("pk", flat=True)),
             "note_id": [note.pk, genetic.pk],
+            "document_id": [document.pk],
             # fields of queries and bodies
             "other": persons,
             "person_id": persons,
@@ -239,8 +243,8 @@ def _is_json(response: Any) -> bool:
 
 
 def _may_be_other_than_json(case: Any, response: Any) -> bool:
-    """A photo download is a JPEG; everything else under /api/v1/ answers JSON (404s too, see core.views)."""
-    return bool(case.operation.path.endswith("/photo/") and case.method == "GET")
+    """Photo and scan downloads are files; everything else under /api/v1/ answers JSON (404s too, see core.views)."""
+    return bool(case.operation.path.endswith(("/photo/", "/scan/")) and case.method == "GET")
 
 
 def _aim(data: st.DataObject, path: str, container: Any, known: Callable[[str], list[Any]]) -> None:

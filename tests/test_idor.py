@@ -6,8 +6,11 @@ import importlib.util
 import re
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -19,11 +22,19 @@ from casework.models import ApprovalRequest, Case, CaseAssignment, CaseNote
 from casework.services import case_note_add, case_transition
 from conftest import latin
 from people import services
-from people.models import Person, PersonName, Relationship
+from people.models import IdentityDocument, Person, PersonName, Relationship
 from tests.test_url_access import ROUTES
 
 WITH_IDS = [r for r in ROUTES if re.search(r"/1/", r) and not r.startswith(("/admin/", "/api/v1/places/"))]
 ALLOWED = {403, 404, 405}
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings: Any, tmp_path: Path) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
 
 
 @pytest.fixture
@@ -48,6 +59,10 @@ def agency_a_records(
     ):
         mother = case_transition(actor=caseworker_a, case=mother, transition=step)
     approval = closing_request(actor=supervisor_a, case=mother, transition="close", reason="Reintegration goals met")
+    document = services.document_add(actor=caseworker_a, person=mother.person, doc_type="passport", status="lost")
+    services.document_scan_attach(
+        actor=caseworker_a, document=document, upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan %%EOF")
+    )
     ids = {
         "person": mother.person_id,
         "case": mother.pk,
@@ -56,6 +71,7 @@ def agency_a_records(
         "note": note.pk,
         "assignment": assignment.pk,
         "approval": approval.pk,
+        "document": document.pk,
     }
     child_case = Case.objects.get(person=child.person)
     for app in PROGRAMME_APPS:
@@ -75,6 +91,7 @@ SEGMENT_KIND = {
     "approvals": "approval",
     "notes": "note",
     "assignments": "assignment",
+    "documents": "document",
 }
 # Apps of the programme add their own records to the walk: `<app>/tests/idor_records.py` defines
 # `make(mother: Case, child: Case, caseworker: User, supervisor: User, make_user) -> dict[segment, id]`.
@@ -102,6 +119,7 @@ def _state() -> tuple[object, ...]:
         CaseAssignment.objects.filter(ended_at__isnull=True).count(),
         ApprovalRequest.objects.filter(decided_at__isnull=True).count(),
         tuple(Case.objects.order_by("pk").values_list("state", flat=True)),
+        tuple(IdentityDocument.objects.order_by("pk").values_list("scan", flat=True)),
     )
 
 

@@ -15,7 +15,7 @@ from access import policy
 from access.models import Agency, User
 from access.rules import RULES, Action, DataClass, Role, Scope
 from casework.models import Case, CaseAssignment
-from people.models import Person
+from people.models import IdentityDocument, Person
 
 ALL_ROLES = list(Role)
 
@@ -171,12 +171,23 @@ def test_files_are_served_exactly_where_identity_may_be_seen(
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
-    for case in world.values():
+    scans = {}
+    for reach, case in world.items():
         case.person.photo.save("p.jpg", ContentFile(b"\xff\xd8\xff fake"), save=True)
+        document = IdentityDocument.objects.create(person=case.person, doc_type="passport", status="valid")
+        document.scan.save("scan.pdf", ContentFile(b"%PDF-1.4 scan %%EOF"), save=True)
+        scans[reach] = f"documents/{document.pk}/scan/"
     user = _user_with(role, make_user, world["assigned"])
     client = Client()
+    api = APIClient()
     client.force_login(user)
+    api.force_authenticate(user)
     for reach, case in world.items():
-        response = client.get(f"/people/{case.person_id}/photo/")
         may = DataClass.IDENTITY in expected(role, reach, Action.VIEW)
-        assert response.status_code == (200 if may else 404), (role, reach)
+        for url in (
+            f"/people/{case.person_id}/photo/",
+            f"/people/{case.person_id}/{scans[reach]}",
+            f"/api/v1/persons/{case.person_id}/{scans[reach]}",
+        ):
+            response = (api if url.startswith("/api/") else client).get(url)
+            assert response.status_code == (200 if may else 404), (role, reach, url)
