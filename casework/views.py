@@ -27,14 +27,14 @@ from casework.transitions import TRANSITIONS_BY_NAME
 from core.errors import messages_by_field
 from core.forms import add_service_errors
 from core.http import preferred_script
-from reports.selectors import programme_overview
+from reports.selectors import programme_summary
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     sees_statistics = policy.has_capability(request.user, Capability.VIEW_STATISTICS)
     context = {
-        "overview": programme_overview(request.user) if sees_statistics else None,
+        "overview": programme_summary(request.user) if sees_statistics else None,
         "pending_approvals": approvals.pending_for(request.user),
         "by_state": selectors.cases_by_state(request.user),
         "my_cases": selectors.my_cases(request.user),

@@ -5,6 +5,7 @@ Deterministic: the same random seed and fixed dates give the same data on every 
 inserts (a few thousand rows) rather than the services, and recorded as one audit entry.
 """
 
+import importlib
 import itertools
 import random
 from dataclasses import dataclass, field
@@ -43,8 +44,10 @@ from people.models import (
 from people.transliteration import fold_tokens
 
 SEED = 2019
-# The four stages of the operation, January to June 2019, with the size each had (families are spread over
-# the dates in turn for now; exact per-wave manifests come with operations and waves).
+# The programme apps' own demo records, in this order (each builds on the ones before).
+PROGRAMME_SEEDS = ("identification", "consent", "operations", "reception", "centres", "consular")
+# The four stages of the operation, January to June 2019. The source document gives only the months and the
+# totals, so families are spread over the four dates in turn; the second number is a rough planned size.
 WAVES = [(date(2019, 1, 6), 47), (date(2019, 5, 9), 231), (date(2019, 5, 29), 79), (date(2019, 6, 10), 238)]
 WOMEN, MEN, CHILDREN, ORPHANS = 156, 33, 406, 31
 REFUSED_WOMEN = 6
@@ -741,6 +744,9 @@ def build_demo() -> dict[str, User]:
     builder.families()
     builder.still_abroad()
     builder.write()
+    # The programme's own records, app by app, on top of the registry (each seed is deterministic).
+    for app in PROGRAMME_SEEDS:  # imported here: the seeds read this module's constants
+        importlib.import_module(f"{app}.demo").seed(builder.users)
     audit_record(
         actor=None,
         action=AuditAction.CREATE,

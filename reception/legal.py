@@ -28,3 +28,9 @@ def current_statuses(person_ids: Iterable[int] | None = None) -> dict[int, str]:
     for assessment in rows:
         latest[assessment.person_id] = assessment  # ordered: the last one seen is the current one
     return {person_id: str(assessment.status) for person_id, assessment in latest.items()}
+
+
+def legal_status_labels(person_ids: Iterable[int]) -> dict[int, str]:
+    """{person id: the current status in words}, for a list the caller has already checked (the wave manifest
+    shows it only for persons whose legal class the user may view)."""
+    return {pid: str(LegalStatus(status).label) for pid, status in current_statuses(person_ids).items()}

@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from rest_framework.test import APIClient
 
 from casework.models import Case
 from casework.transitions import CaseState
+from demo.builder import WAVES
+from operations.models import Operation
 from people.categories import categories_for
 from people.models import Person, PersonName
 
@@ -21,7 +25,9 @@ def demo(db: None, tmp_path: Path) -> Path:
 
 
 def test_the_demo_has_the_operations_returnees_in_the_documents_numbers(demo: Path) -> None:
-    evacuated = list(Case.objects.filter(evacuated_on__isnull=False).select_related("person"))
+    # Evacuated by the operation's waves; the self-returns through a consulate arrived on other dates.
+    wave_dates = [on for on, _ in WAVES]
+    evacuated = list(Case.objects.filter(evacuated_on__in=wave_dates).select_related("person"))
     counts: Counter[str] = Counter()
     for case in evacuated:
         categories = categories_for([case.person], on=case.evacuated_on)[case.person_id]
@@ -77,3 +83,39 @@ def test_search_filters_count_the_same_categories_as_the_domain_function(demo: P
         found = person_search(supervisor, category=category, state="").paginator.object_list
         found_evacuated = [p for p in found if p.pk in visible]
         assert len(found_evacuated) == expected[category], category
+
+
+def _statistics_client() -> tuple[APIClient, Client]:
+    from access.models import NdaAcceptance, NdaVersion, User
+
+    statistician = User.objects.get(username="statistician")
+    nda = NdaVersion.current()
+    assert nda is not None
+    NdaAcceptance.objects.get_or_create(user=statistician, nda=nda)
+    api, page = APIClient(), Client()
+    api.force_authenticate(statistician)
+    page.force_login(statistician)
+    return api, page
+
+
+def test_the_programme_summary_shows_the_documents_figures(demo: Path) -> None:
+    api, page = _statistics_client()
+    data = api.get("/api/v1/reports/programme-summary/").json()
+    assert data["evacuated"] == {"total": 595, "men": 33, "women": 156, "children": 406, "orphans": 31}
+    held = data["held_accountable"]
+    assert (held["total"], held["men"], held["women"]) == (45, 33, 12)
+    assert data["movement_restricted"]["women"] == 4
+    assert data["refused"]["women"] == 6
+    waves = data["waves"]
+    assert [w["arrives_on"] for w in waves] == ["2019-01-06", "2019-05-09", "2019-05-29", "2019-06-10"]
+    for key in ("total", "men", "women", "children", "orphans"):
+        assert sum(w["evacuated"][key] for w in waves) == data["evacuated"][key]
+    assert sum(w["held_accountable"]["total"] for w in waves) == 45
+
+    operation = Operation.objects.get(name="Zhusan 2019")
+    only = api.get(f"/api/v1/reports/programme-summary/?operation={operation.pk}").json()
+    assert only["evacuated"] == data["evacuated"] and only["operation"]["name"] == "Zhusan 2019"
+
+    html = page.get("/reports/programme-summary/").content.decode()
+    for figure, value in (("evacuated.total", 595), ("held_accountable.total", 45), ("refused.women", 6)):
+        assert f'data-figure="{figure}">{value}<' in html

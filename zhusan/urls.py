@@ -11,6 +11,7 @@ import consular.urls
 import identification.urls
 import operations.urls
 import reception.urls
+import reports.urls
 from access import views as access_views
 from audit import views as audit_views
 from audit.apis import AuditViewSet
@@ -42,10 +43,11 @@ PROGRAMME_APPS = (
     reception.urls,
     centres.urls,
     consular.urls,
+    reports.urls,
 )
 api_patterns = router.urls + [p for app in PROGRAMME_APPS for p in app.api_urlpatterns]
 for pattern in api_patterns:
-    pattern.callback.login_required = False  # type: ignore[union-attr]
+    pattern.callback.login_required = False
 
 handler500 = "core.views.server_error"
 handler404 = "core.views.not_found"
