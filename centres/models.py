@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.models import Agency
 from access.rules import DataClass
@@ -188,12 +189,13 @@ class GroupMember(models.Model):
 
 
 class SessionKind(models.TextChoices):
-    PSYCHOLOGICAL = "psychological", _("Psychological")
-    MEDICAL = "medical", _("Medical")
-    LEGAL = "legal", _("Legal")
-    SOCIAL = "social", _("Social")
-    THEOLOGICAL = "theological", _("Theological")
-    EDUCATION = "education", _("Education")
+    # A context of their own: "Medical" alone is also the name of a data class, translated differently.
+    PSYCHOLOGICAL = "psychological", pgettext_lazy("session kind", "Psychological support")
+    MEDICAL = "medical", pgettext_lazy("session kind", "Medical care")
+    LEGAL = "legal", pgettext_lazy("session kind", "Legal aid")
+    SOCIAL = "social", pgettext_lazy("session kind", "Social work")
+    THEOLOGICAL = "theological", pgettext_lazy("session kind", "Theological work")
+    EDUCATION = "education", pgettext_lazy("session kind", "Education")
 
 
 class Session(models.Model):

@@ -10,14 +10,15 @@ LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
 def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, first msgstr, fuzzy) for each entry, joining continuation lines."""
+    """(msgid, first msgstr, fuzzy) for each entry, joining continuation lines; a msgid with a context is
+    "context\x04msgid", as gettext stores it."""
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in block.splitlines())
         fields: dict[str, str] = {}
         current = None
         for line in block.splitlines():
-            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[0\])?)\s+"(.*)"$', line)
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[0\])?)\s+"(.*)"$', line)
             if match:
                 current = match.group(1).replace("[0]", "")
                 fields.setdefault(current, match.group(2))
@@ -26,7 +27,8 @@ def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
             elif not line.startswith("#"):
                 current = None
         if fields.get("msgid"):
-            entries.append((fields["msgid"], fields.get("msgstr", ""), fuzzy))
+            msgid = f"{fields['msgctxt']}\x04{fields['msgid']}" if "msgctxt" in fields else fields["msgid"]
+            entries.append((msgid, fields.get("msgstr", ""), fuzzy))
     return entries
 
 
@@ -44,10 +46,15 @@ def _unescape(text: str) -> str:
 def test_the_compiled_catalogue_matches_the_po_file() -> None:
     with (LOCALE / "ru" / "LC_MESSAGES" / "django.mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
+
+    def translated(msgid: str) -> str:
+        context, _, text = msgid.rpartition("\x04")
+        return catalogue.pgettext(context, _unescape(text)) if context else catalogue.gettext(_unescape(text))
+
     stale = [
         msgid
         for msgid, msgstr, _ in _po_entries(LOCALE / "ru" / "LC_MESSAGES" / "django.po")
-        if catalogue.gettext(_unescape(msgid)) != _unescape(msgstr)
+        if translated(msgid) != _unescape(msgstr)
     ]
     assert stale == [], "run: manage.py compilemessages -l ru"
 
