@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.apps import apps as django_apps
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from access import policy
@@ -120,6 +123,7 @@ def subject_export(actor: Any, person_id: Any) -> dict[str, Any]:
         }
     for row in held["processing"]:
         row["at"] = _plain(row["at"])
+    held["programme"] = _programme_records(person)
     audit_record(
         actor=actor,
         action=AuditAction.EXPORT,
@@ -128,6 +132,41 @@ def subject_export(actor: Any, person_id: Any) -> dict[str, Any]:
         changes={"subject_export": ["all classes", "all classes"]},
         reason="Lawful request",
     )
+    return held
+
+
+# Apps whose records about a person belong in the subject export, each model read in one query.
+PROGRAMME_APPS = ("identification", "consent", "consular", "operations", "reception", "centres")
+
+
+def _programme_records(person: Person) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the programme apps that points at the person, by model: plain fields (encrypted ones
+    decrypted), ids of other records, and for a file only that one is held."""
+    held: dict[str, list[dict[str, Any]]] = {}
+    for model in django_apps.get_models():
+        if model._meta.app_label not in PROGRAMME_APPS:
+            continue
+        links = [
+            f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey) and f.related_model is Person
+        ]
+        if not links:
+            continue
+        about = Q()
+        for link in links:
+            about |= Q(**{link.name: person})
+        rows = []
+        for obj in model._default_manager.filter(about).order_by("pk"):
+            row: dict[str, Any] = {}
+            for f in model._meta.concrete_fields:
+                if f.name == "row_uid":
+                    continue
+                if isinstance(f, models.FileField):
+                    row[f"{f.name}_held"] = bool(getattr(obj, f.name))
+                else:
+                    row[f.name] = _plain(getattr(obj, f.attname))
+            rows.append(row)
+        if rows:
+            held[model._meta.label_lower] = rows
     return held
 
 

@@ -23,9 +23,8 @@ from people.models import Presence
 
 @pytest.mark.django_db
 def test_the_demo_seed_adds_missions_lists_and_requests() -> None:
-    users = build_demo()  # runs identification.demo.seed once it is wired into the demo
-    if not Mission.objects.exists():
-        demo.seed(users)
+    users = build_demo(programme=False)
+    demo.seed(users)
     assert Mission.objects.count() == 3
     assert set(Mission.objects.values_list("team__name", flat=True)) == {"Consular mission team"}
     assert all(list(m.members.values_list("username", flat=True)) == ["registrar"] for m in Mission.objects.all())

@@ -127,3 +127,34 @@ def test_sensitive_api_exports_need_a_fresh_code(
     device = TOTPDevice.objects.create(user=caseworker_a, name="phone", confirmed=True)
     response = worker.post("/api/v1/persons/export/", {"code": current_code(device)}, format="json")
     assert response.status_code == 200 and response.json()["count"] == 1
+
+
+def test_the_subject_export_holds_the_programme_records_too(
+    register: Callable[..., Case], manager: User, caseworker_a: User
+) -> None:
+    from datetime import date
+
+    from reception.models import LegalAssessment, LegalStatus, Quarantine
+
+    case = register(latin("Aigerim", "Nurlanova"))
+    LegalAssessment.objects.create(
+        person_id=case.person_id,
+        case=case,
+        status=LegalStatus.UNDER_INVESTIGATION,
+        decided_on=date(2019, 2, 1),
+        authority="Prosecutor's office",
+        notes="Interviewed twice",
+        recorded_by=caseworker_a,
+    )
+    aktau = Place.objects.create(kind=PlaceKind.SETTLEMENT, name="Aktau")
+    Quarantine.objects.create(
+        person_id=case.person_id,
+        starts_on=date(2019, 1, 6),
+        ends_on=date(2019, 1, 20),
+        place=aktau,
+        recorded_by=caseworker_a,
+    )
+    held = subject_export(manager, case.person_id)["programme"]
+    legal = held["reception.legalassessment"]
+    assert legal[0]["status"] == LegalStatus.UNDER_INVESTIGATION and legal[0]["notes"] == "Interviewed twice"
+    assert held["reception.quarantine"][0]["starts_on"] == "2019-01-06"
