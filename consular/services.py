@@ -29,8 +29,8 @@ from consular.models import (
     SelfReturnStatus,
 )
 from core.errors import Conflict, refuse
-from people.models import CitizenshipStatus, DocumentStatus, DocumentType, Person, Place, PlaceKind
-from people.services import EARLIEST_DATE, document_add
+from people.models import CitizenshipStatus, DocumentStatus, DocumentType, Person, Place, PlaceKind, Presence
+from people.services import EARLIEST_DATE, document_add, presence_record
 
 # States from which a consular request can start a case on its way home; later ones are already on it.
 STARTABLE_STATES = (CaseState.IDENTIFIED, CaseState.CONSENT_PENDING, CaseState.CONSENTED)
@@ -407,23 +407,34 @@ def arrival_record(
     actor: Any,
     request: SelfReturnRequest,
     arrived_on: date,
-    arrival_place: Place,
+    arrival_place: Place | None,
     expected_version: int | None = None,
 ) -> SelfReturnRequest:
     """Record the family's arrival, all or nothing: every traveller's case must still be 'consented' and within
     the actor's reach, else nothing changes. Each case is then marked evacuated with the arrival date (the
-    `evacuated_on` of a self-return) and received."""
+    `evacuated_on` of a self-return) and received, and each traveller's whereabouts move to the arrival place from
+    the arrival date (people.services.presence_record: the open stay ends that day)."""
     request = _locked(request, expected_version)
     _require_caseworker(actor, request.case)
     if request.status != SelfReturnStatus.TRAVEL_ARRANGED:
         raise ValidationError({"status": _("Arrange the travel before recording the arrival.")})
+    if arrival_place is None:
+        raise ValidationError({"arrival_place": _("Choose the place where the family arrived.")})
     _check_date(arrived_on, "arrived_on")
     if request.travel_on and arrived_on < request.travel_on:
         raise ValidationError({"arrived_on": _("The family cannot arrive before they travelled.")})
     family = travellers(request)
-    for _person, case in family:  # check everyone first: a refusal leaves every case as it was
+    if Presence.objects.filter(
+        person__in=[person for person, _case in family], until__isnull=True, since__gt=arrived_on
+    ).exists():
+        raise ValidationError(
+            {"arrived_on": _("A traveller's current whereabouts start after this date: check the arrival date.")}
+        )
+    for person, case in family:  # check everyone first: a refusal leaves every case as it was
         fresh = Case.objects.select_for_update().get(pk=case.pk)
         _require_caseworker(actor, fresh)
+        if not policy.can(actor, Action.CHANGE, DataClass.LOCATION, person):
+            raise refuse(_("You may not record the whereabouts of this family."))
         if fresh.state != CaseState.CONSENTED:
             raise ValidationError(
                 {
@@ -437,6 +448,8 @@ def arrival_record(
     for _person, case in family:
         case = case_transition(actor=actor, case=case, transition="evacuate", reason=reason, on=arrived_on)
         case_transition(actor=actor, case=case, transition="receive", reason=reason)
+    for person, _case in family:
+        presence_record(actor=actor, person=person, place=arrival_place, since=arrived_on, source=_("Arrival record"))
     request.status = SelfReturnStatus.ARRIVED
     request.arrived_on = arrived_on
     request.arrival_place = arrival_place
