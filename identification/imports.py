@@ -3,9 +3,10 @@ decide row by row, commit. Until the commit only the batch's own working rows ar
 transaction that creates the new persons (with their cases) and the list entries, or nothing at all."""
 
 import hashlib
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -299,7 +300,55 @@ def import_discard(*, actor: Any, batch: ImportBatch) -> ImportBatch:
     """Abandon an import that was not committed: its working rows are deleted."""
     batch = _require_batch(actor, batch, *OPEN)
     deleted, _counts = batch.rows.all().delete()
-    batch.status = ImportStatus.DISCARDED
-    batch.save(update_fields=["status"])
+    batch.status, batch.discarded_at = ImportStatus.DISCARDED, timezone.now()
+    batch.save(update_fields=["status", "discarded_at"])
     audit_record(actor=actor, action=AuditAction.DELETE, obj=batch, changes={"rows": [deleted, 0]})
     return batch
+
+
+def keep_days() -> int:
+    """How many days the working rows of a finished (or abandoned) batch are kept: ZHUSAN_IMPORT_ROWS_KEEP_DAYS."""
+    return max(0, int(getattr(settings, "ZHUSAN_IMPORT_ROWS_KEEP_DAYS", 30)))
+
+
+@transaction.atomic
+def import_rows_purge(*, today: date | None = None) -> int:
+    """Delete the working rows (cells, parsed values, candidates) of batches finished more than `keep_days()` ago.
+
+    Concerns batches committed or discarded before the cut-off day, and batches still unfinished that were uploaded
+    before it (those are discarded: without rows they could not go on). The headers are cleared too; the batch's
+    summary stays (file hash, counts, uploader, dates, status), so a committed file is still refused a second time.
+    Run daily by `manage.py import_purge`; one audit entry per run, with counts only. Returns the batches purged.
+    """
+    days = keep_days()
+    day = (today or timezone.localdate()) - timedelta(days=days)
+    cutoff = timezone.make_aware(datetime.combine(day, time.min))
+    due = (
+        Q(status=ImportStatus.COMMITTED, committed_at__lt=cutoff)
+        | Q(status=ImportStatus.DISCARDED, discarded_at__lt=cutoff)
+        | Q(status=ImportStatus.DISCARDED, discarded_at__isnull=True, uploaded_at__lt=cutoff)
+        | Q(status__in=OPEN, uploaded_at__lt=cutoff)
+    )
+    batches = list(ImportBatch.objects.select_for_update().filter(due, purged_at__isnull=True).order_by("pk"))
+    ids = [b.pk for b in batches]
+    rows_deleted, _counts = ImportRow.objects.filter(batch_id__in=ids).delete() if ids else (0, {})
+    now = timezone.now()
+    abandoned = 0
+    for batch in batches:
+        if batch.status in OPEN:
+            batch.status, batch.discarded_at = ImportStatus.DISCARDED, now
+            abandoned += 1
+        batch.headers, batch.purged_at = [], now
+    ImportBatch.objects.bulk_update(batches, ["status", "discarded_at", "headers", "purged_at"])
+    audit_record(
+        actor=None,
+        action=AuditAction.DELETE,
+        changes={
+            "import_batches": [None, len(batches)],
+            "import_rows": [rows_deleted, 0],
+            "abandoned": [None, abandoned],
+            "keep_days": [None, days],
+        },
+        reason="import_purge: working rows of finished imports",
+    )
+    return len(batches)

@@ -204,7 +204,10 @@ class ImportBatch(models.Model):
     rows_total = models.PositiveIntegerField(default=0)  # rows to match (the good ones)
     rows_done = models.PositiveIntegerField(default=0)
     committed_at = models.DateTimeField(null=True, blank=True)
+    discarded_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    # When `import_rows_purge` deleted the working rows and the headers; the summary above stays.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

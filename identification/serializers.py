@@ -170,6 +170,8 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "percent",
             "uploaded_at",
             "committed_at",
+            "discarded_at",
+            "purged_at",
             "summary",
         ]
 
