@@ -88,6 +88,21 @@ def family_links(person_ids: Iterable[int]) -> FamilyLinks:
     return links
 
 
+def sibling_links(person_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The sibling links between these persons (both ends among them), both ways: one query whatever their number."""
+    ids = set(person_ids)
+    siblings: dict[int, set[int]] = defaultdict(set)
+    if not ids:
+        return siblings
+    related = Relationship.objects.filter(
+        kind=RelationshipKind.SIBLING, subject_id__in=ids, object_id__in=ids
+    ).values_list("subject_id", "object_id")
+    for one, other in related:
+        siblings[one].add(other)
+        siblings[other].add(one)
+    return siblings
+
+
 # --- the rules ------------------------------------------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ from casework.transitions import CaseState
 from core.errors import MAX_ID
 from operations import legal
 from operations.models import Operation, Wave, WaveMember, WaveStatus
-from operations.rules import family_links
+from operations.rules import family_links, sibling_links
 from people.models import BirthDatePrecision, IdentityDocument, Person, PersonName
 from people.selectors import person_search
 
@@ -254,12 +254,52 @@ def wave_manifest(user: Any, wave: Wave, script: str) -> Manifest:
             legal=(legal_labels or {}).get(member.person_id) if manifest.show_legal else None,
         )
     heads = [m.person_id for m in members if m.person_id not in guardian_of]
+    sibling_group = _sibling_groups(heads, guardian_of, sees_family, rows)
+    grouped: set[int] = set()
     for head in heads:
+        if head in grouped:
+            continue
+        if head in sibling_group:
+            group = [rows[pid] for pid in sibling_group[head]]
+            for row in group:
+                row.role = _("sibling, travelling apart") if links.guardians.get(row.person.pk) else _("sibling")
+            grouped.update(sibling_group[head])
+            manifest.groups.append(group)
+            continue
         group = [rows[head]]
         group += [rows[c] for c in _descendants(head, guardian_of, [m.person_id for m in members])]
         group[0].is_head = len(group) > 1
         manifest.groups.append(group)
     return manifest
+
+
+def _sibling_groups(
+    heads: list[int], guardian_of: dict[int, int], sees_family: set[int], rows: dict[int, "ManifestRow"]
+) -> dict[int, list[int]]:
+    """Orphan siblings on the wave (no mother or guardian with them, no child of their own with them), linked by a
+    recorded sibling relationship the user may see: each one's whole group of siblings, oldest first (one query).
+    """
+    guardians = set(guardian_of.values())
+    orphans = {pid for pid in heads if pid in sees_family and pid not in guardians}
+    links = sibling_links(orphans)
+    groups: dict[int, list[int]] = {}
+    for start in sorted(links):
+        if start in groups:
+            continue
+        found, frontier = {start}, [start]
+        while frontier:
+            frontier = [other for pid in frontier for other in links[pid] if other not in found]
+            found.update(frontier)
+        ordered = sorted(found, key=lambda pid: _age_key(rows[pid]))
+        for pid in ordered:
+            groups[pid] = ordered
+    return groups
+
+
+def _age_key(row: "ManifestRow") -> tuple[bool, Any, str]:
+    """Oldest first: by birth date, persons without one last, then by case number."""
+    born = row.person.birth_date
+    return (born is None, born or "", row.case_number)
 
 
 def _descendants(head: int, guardian_of: dict[int, int], order: list[int]) -> list[int]:
@@ -303,7 +343,12 @@ class Candidate:
 
 
 def wave_candidates(user: Any, query: str, script: str, page_number: Any = 1) -> tuple[Page, list[Candidate]]:
-    """Consented persons the user reaches matching the query, each with her children (offered together)."""
+    """Consented persons the user reaches matching the query, each with her children (offered together).
+
+    Mothers and guardians come first. A child shown in the row of a mother who is not yet planned is not listed
+    again on its own; a child whose mother is not listed (or already planned) keeps its own row, to be added alone
+    with a reason for travelling apart.
+    """
     page = person_search(user, query=query, state=CaseState.CONSENTED, page_number=page_number)
     persons: list[Person] = list(page.object_list)
     ids = [p.pk for p in persons]
@@ -320,8 +365,17 @@ def wave_candidates(user: Any, query: str, script: str, page_number: Any = 1) ->
         m.person_id: m.wave
         for m in WaveMember.objects.filter(active=True, person_id__in=set(ids) | child_ids).select_related("wave")
     }
+    shown_under_mother = {
+        cid
+        for person in persons
+        if person.pk not in planned
+        for cid in links.children.get(person.pk, ())
+        if cid in visible_children and not links.children.get(cid)  # a young mother keeps her own row
+    }
     candidates = []
     for person in persons:
+        if person.pk in shown_under_mother:
+            continue  # offered in her mother's row, with her
         children = [
             (child, display_name(child, script), str(CaseState(child.case.state).label), planned.get(child.pk))
             for cid in sorted(links.children.get(person.pk, ()))
@@ -336,4 +390,5 @@ def wave_candidates(user: Any, query: str, script: str, page_number: Any = 1) ->
                 children=children,
             )
         )
+    candidates.sort(key=lambda c: not c.children)  # mothers and guardians with their children first
     return page, candidates
