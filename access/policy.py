@@ -10,12 +10,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from access.models import BreakGlassGrant, NdaAcceptance, NdaVersion
 from access.rules import RULES, Action, Capability, DataClass, RoleRule, Scope
 from casework.models import Case, CaseAssignment
 from casework.transitions import Transition
-from core.errors import MAX_ID
+from core.errors import MAX_ID, refuse
 from people.models import Person, Relationship
 
 NO_CLASSES: frozenset[DataClass] = frozenset()
@@ -210,6 +211,16 @@ def visible_classes(user: Any, obj: Case | Person) -> frozenset[DataClass]:
 
 def can(user: Any, action: Action, data_class: DataClass, obj: Case | Person) -> bool:
     return data_class in classes_for(user, obj, action)
+
+
+def require(user: Any, action: Action, data_class: DataClass, obj: Case | Person) -> None:
+    """Refuse (403) unless the user may take the action on that class of the record; services call this."""
+    if not can(user, action, data_class, obj):
+        raise refuse(_("You may not change %(what)s of this person.") % {"what": data_class.label})
+
+
+def require_change(user: Any, obj: Case | Person, data_class: DataClass) -> None:
+    require(user, Action.CHANGE, data_class, obj)
 
 
 def can_see_case(user: Any, case: Case) -> bool:

@@ -53,11 +53,6 @@ def _case_of(person: Person) -> Case:
     return case
 
 
-def _require(actor: Any, action: Action, data_class: DataClass, person: Person) -> None:
-    if not policy.can(actor, action, data_class, person):
-        raise refuse(_("You may not record this for this person."))
-
-
 @transaction.atomic
 def consent_record(
     *,
@@ -84,7 +79,7 @@ def consent_record(
     A consent moves the case to CONSENTED (asking consent first if it was only identified), a refusal to
     REFUSED, a withdrawal back to CONSENT_PENDING.
     """
-    _require(actor, Action.CHANGE, DataClass.IDENTITY, person)
+    policy.require(actor, Action.CHANGE, DataClass.IDENTITY, person)
     try:
         decision = Decision(decision)
     except ValueError:
@@ -96,7 +91,7 @@ def consent_record(
     deciders = rules.deciders_for(person, recorded_on)
     rules.check_given_by(deciders, given_by, representative, best_interests_decision)
     if best_interests_decision is not None:
-        _require(actor, Action.VIEW, DataClass.CHILD_PROTECTION, person)
+        policy.require(actor, Action.VIEW, DataClass.CHILD_PROTECTION, person)
         rules.check_panel_basis(best_interests_decision, person, decision, recorded_on)
     rules.check_what_was_told(
         decision=decision,
@@ -182,7 +177,7 @@ def consent_revisit(*, actor: Any, person: Person, reason: str) -> Case:
 
     The refusal stays on record; the next answer is a new record.
     """
-    _require(actor, Action.CHANGE, DataClass.IDENTITY, person)
+    policy.require(actor, Action.CHANGE, DataClass.IDENTITY, person)
     case = _case_of(person)
     if case.state != CaseState.REFUSED:
         raise ValidationError({"reason": _("Only a refusal can be revisited.")})
@@ -212,7 +207,7 @@ def best_interests_decide(
     """
     if not policy.has_capability(actor, Capability.DECIDE_BEST_INTERESTS):
         raise refuse(_("You may not record decisions of the best-interests panel."))
-    _require(actor, Action.CHANGE, DataClass.CHILD_PROTECTION, child)
+    policy.require(actor, Action.CHANGE, DataClass.CHILD_PROTECTION, child)
     case = _case_of(child)
     if case.state not in rules.BEFORE_DEPARTURE:
         raise ValidationError({"decision": _("The child has already left: the question of return is settled.")})
@@ -256,7 +251,7 @@ def consent_scan_attach(*, actor: Any, record: ConsentRecord, upload: Any) -> Co
     Checked by its contents (core.files.checked_scan), stored under a generated name, encrypted at rest; the audit
     log says a scan was stored, never what it shows. The replaced file is deleted once the change is committed.
     """
-    _require(actor, Action.CHANGE, DataClass.IDENTITY, record.person)
+    policy.require(actor, Action.CHANGE, DataClass.IDENTITY, record.person)
     scan = checked_scan(upload, field="scan")  # before any write: a refused file leaves nothing behind
     record = ConsentRecord.objects.select_for_update().get(pk=record.pk)
     old = record.scan.name

@@ -54,11 +54,6 @@ def _require_mission(actor: Any, mission: Mission) -> None:
         raise refuse()
 
 
-def _require(actor: Any, action: Action, data_class: DataClass, person: Person) -> None:
-    if not policy.can(actor, action, data_class, person):
-        raise refuse(_("You may not change %(what)s of this person.") % {"what": data_class.label})
-
-
 def _not_future(value: date | None, field: str) -> None:
     if value and value > timezone.localdate():
         raise ValidationError({field: _("This date cannot be in the future.")})
@@ -106,7 +101,7 @@ def entry_create(
     actor: Any, id_list: IdentificationList, person: Person, confidence: str = "", note: str = "", document: str = ""
 ) -> ListEntry:
     """Put a visible person on a list (callers hold the transaction and checked the list)."""
-    _require(actor, Action.CHANGE, DataClass.IDENTITY, person)
+    policy.require(actor, Action.CHANGE, DataClass.IDENTITY, person)
     entry = ListEntry(
         id_list=id_list,
         person=person,
@@ -197,7 +192,7 @@ def mission_contact_add(
 ) -> MissionContact:
     """Record that the mission met a person, at one of the places it visited, during the mission."""
     _require_mission(actor, mission)
-    _require(actor, Action.CHANGE, DataClass.LOCATION, person)
+    policy.require(actor, Action.CHANGE, DataClass.LOCATION, person)
     if met_on < mission.starts_on or met_on > mission.ends_on:
         raise ValidationError({"met_on": _("The date must fall within the mission's dates.")})
     if not mission.places.filter(pk=place.pk).exists():
@@ -242,8 +237,8 @@ def return_request_record(
     ("requested_by is the <kind> of person") records one through people.services.relationship_add.
     """
     require_identification(actor)
-    _require(actor, Action.CHANGE, DataClass.FAMILY, person)
-    _require(actor, Action.CHANGE, DataClass.FAMILY, requested_by)
+    policy.require(actor, Action.CHANGE, DataClass.FAMILY, person)
+    policy.require(actor, Action.CHANGE, DataClass.FAMILY, requested_by)
     if requested_by.pk == person.pk:
         raise ValidationError({"requested_by": _("A person cannot request their own return here.")})
     _not_future(received_on, "received_on")
@@ -288,7 +283,7 @@ def verification_record(
     *, actor: Any, person: Person, kind: str, evidence: str, outcome: str, checked_on: date
 ) -> CitizenshipVerification:
     """Record one verification step; its evidence goes into the person's citizenship evidence (people)."""
-    _require(actor, Action.CHANGE, DataClass.IDENTITY, person)
+    policy.require(actor, Action.CHANGE, DataClass.IDENTITY, person)
     if kind not in VerificationKind.values:
         raise ValidationError({"kind": _("Choose a kind of check.")})
     _not_future(checked_on, "checked_on")

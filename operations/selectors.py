@@ -122,18 +122,13 @@ def _names_prefetch() -> Prefetch:
     return Prefetch("names", queryset=PersonName.objects.order_by("id"))
 
 
-def display_name(person: Person, script: str) -> str:
-    name = person.name_for(script)
-    return name.full if name else _("(no name recorded)")
-
-
 def person_labels(person_ids: Iterable[int], script: str) -> dict[int, str]:
     """Each person's name in the script wanted, with the case number, for messages (two queries)."""
     persons = Person.objects.filter(pk__in=set(person_ids)).select_related("case").prefetch_related(_names_prefetch())
     labels = {}
     for person in persons:
         number = getattr(getattr(person, "case", None), "number", "")
-        labels[person.pk] = f"{display_name(person, script)} ({number})" if number else display_name(person, script)
+        labels[person.pk] = f"{person.display_name(script)} ({number})" if number else person.display_name(script)
     return labels
 
 
@@ -236,7 +231,7 @@ def wave_manifest(user: Any, wave: Wave, script: str) -> Manifest:
     for member in members:
         person = member.person
         names = [n.full for n in person.names.all()]
-        shown_name = display_name(person, script)
+        shown_name = person.display_name(script)
         family_visible = member.person_id in sees_family
         rows[member.person_id] = ManifestRow(
             member=member,
@@ -377,14 +372,14 @@ def wave_candidates(user: Any, query: str, script: str, page_number: Any = 1) ->
         if person.pk in shown_under_mother:
             continue  # offered in her mother's row, with her
         children = [
-            (child, display_name(child, script), str(CaseState(child.case.state).label), planned.get(child.pk))
+            (child, child.display_name(script), str(CaseState(child.case.state).label), planned.get(child.pk))
             for cid in sorted(links.children.get(person.pk, ()))
             if (child := visible_children.get(cid)) is not None
         ]
         candidates.append(
             Candidate(
                 person=person,
-                name=display_name(person, script),
+                name=person.display_name(script),
                 born=birth_text(person),
                 planned_wave=planned.get(person.pk),
                 children=children,

@@ -183,6 +183,11 @@ class Person(models.Model):
                 return name
         return names[0] if names else None
 
+    def display_name(self, script: str) -> str:
+        """The name to show a user who prefers `script` (uses prefetched names)."""
+        name = self.name_for(script)
+        return name.full if name else str(_("(no name recorded)"))
+
 
 class NameKind(models.TextChoices):
     REGISTERED = "registered", _("As registered")

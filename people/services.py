@@ -50,11 +50,6 @@ EARLIEST_DATE = date(1900, 1, 1)
 # --- checks shared by the writes ---------------------------------------------------------------------------
 
 
-def _require_change(actor: Any, person: Person, data_class: DataClass) -> None:
-    if not policy.can(actor, Action.CHANGE, data_class, person):
-        raise refuse(_("You may not change %(what)s of this person.") % {"what": data_class.label})
-
-
 def _validate_birth(person: Person) -> None:
     today = timezone.localdate()
     errors: dict[str, str] = {}
@@ -145,7 +140,7 @@ def person_update(
     if unknown:
         raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
     for field in fields:
-        _require_change(actor, person, Person.DATA_CLASSES[field])
+        policy.require_change(actor, person, Person.DATA_CLASSES[field])
     person = Person.objects.select_for_update().get(pk=person.pk)
     if expected_version is not None and person.version != expected_version:
         raise Conflict()
@@ -199,7 +194,7 @@ def _name_create(actor: Any, person: Person, fields: dict[str, Any]) -> PersonNa
 
 @transaction.atomic
 def name_add(*, actor: Any, person: Person, **fields: Any) -> PersonName:
-    _require_change(actor, person, DataClass.IDENTITY)
+    policy.require_change(actor, person, DataClass.IDENTITY)
     name = _name_create(actor, person, fields)
     timeline_note(person=person, actor=actor, summary=_("Name added"))
     return name
@@ -208,7 +203,7 @@ def name_add(*, actor: Any, person: Person, **fields: Any) -> PersonName:
 @transaction.atomic
 def name_remove(*, actor: Any, name: PersonName, reason: str = "") -> None:
     person = name.person
-    _require_change(actor, person, DataClass.IDENTITY)
+    policy.require_change(actor, person, DataClass.IDENTITY)
     if person.names.count() <= 1:
         raise ValidationError({"name": _("A person must keep at least one name.")})
     audit_record(
@@ -231,7 +226,7 @@ def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocume
     """Record an identity document. One number per type and issuing state, compared without case, spaces or
     dashes through the blind index (the number itself is encrypted and cannot be queried); the audit log
     records that a number was given, never the number."""
-    _require_change(actor, person, DataClass.IDENTITY)
+    policy.require_change(actor, person, DataClass.IDENTITY)
     unknown = set(fields) - set(DOCUMENT_FIELDS)
     if unknown:
         raise ValidationError({f: _("This field cannot be set here.") for f in unknown})
@@ -267,7 +262,7 @@ def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocume
 
 @transaction.atomic
 def citizenship_evidence_add(*, actor: Any, person: Person, kind: str, description: str) -> CitizenshipEvidence:
-    _require_change(actor, person, DataClass.IDENTITY)
+    policy.require_change(actor, person, DataClass.IDENTITY)
     evidence = CitizenshipEvidence(person=person, kind=kind, description=description, recorded_by=actor)
     evidence.full_clean(exclude=["person", "recorded_by"])
     evidence.save()
@@ -301,8 +296,8 @@ def relationship_add(
 ) -> Relationship:
     """Record that `subject` is the `kind` of `obj`, refusing graphs that cannot be true."""
     subject, obj, kind = normalise_relationship(subject, obj, kind)
-    _require_change(actor, subject, DataClass.FAMILY)
-    _require_change(actor, obj, DataClass.FAMILY)
+    policy.require_change(actor, subject, DataClass.FAMILY)
+    policy.require_change(actor, obj, DataClass.FAMILY)
     return _relationship_create(actor, subject, obj, kind, basis, note)
 
 
@@ -330,8 +325,8 @@ def _relationship_create(actor: Any, subject: Person, obj: Person, kind: str, ba
 
 @transaction.atomic
 def relationship_remove(*, actor: Any, relationship: Relationship, reason: str) -> None:
-    _require_change(actor, relationship.subject, DataClass.FAMILY)
-    _require_change(actor, relationship.object, DataClass.FAMILY)
+    policy.require_change(actor, relationship.subject, DataClass.FAMILY)
+    policy.require_change(actor, relationship.object, DataClass.FAMILY)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why this family link is removed.")})
     audit_record(
@@ -359,7 +354,7 @@ def relative_register(
 
     The new person has no case: they are reached through `of_person`, so the link is made in the same step.
     """
-    _require_change(actor, of_person, DataClass.FAMILY)
+    policy.require_change(actor, of_person, DataClass.FAMILY)
     relative = person_register(actor=actor, names=names, **fields)
     if kind == "child":
         subject, obj, kind = of_person, relative, _parent_kind(of_person)
@@ -383,7 +378,7 @@ def _parent_kind(parent: Person) -> str:
 @transaction.atomic
 def presence_record(*, actor: Any, person: Person, place: Place, since: date, source: str) -> Presence:
     """Record where a person is from `since`; the previous open stay ends that day."""
-    _require_change(actor, person, DataClass.LOCATION)
+    policy.require_change(actor, person, DataClass.LOCATION)
     if since > timezone.localdate():
         raise ValidationError({"since": _("A stay cannot start in the future.")})
     current = person.presences.filter(until__isnull=True).order_by("-since").first()
@@ -412,7 +407,7 @@ def presence_record(*, actor: Any, person: Person, place: Place, since: date, so
 @transaction.atomic
 def household_create(*, actor: Any, name: str, head: Person) -> Household:
     """Start a household (people living together as one family unit) with `head` as its first member."""
-    _require_change(actor, head, DataClass.FAMILY)
+    policy.require_change(actor, head, DataClass.FAMILY)
     household = Household(name=name.strip())
     household.full_clean()
     household.save()
@@ -431,9 +426,9 @@ def household_create(*, actor: Any, name: str, head: Person) -> Household:
 @transaction.atomic
 def household_member_add(*, actor: Any, household: Household, person: Person) -> HouseholdMember:
     """Add a person to a household; the actor must be allowed to change the family data of everyone in it."""
-    _require_change(actor, person, DataClass.FAMILY)
+    policy.require_change(actor, person, DataClass.FAMILY)
     for member in household.members.all():
-        _require_change(actor, member, DataClass.FAMILY)
+        policy.require_change(actor, member, DataClass.FAMILY)
     if HouseholdMember.objects.filter(household=household, person=person).exists():
         raise ValidationError({"household": _("This person is already in the household.")})
     membership = HouseholdMember.objects.create(household=household, person=person)
@@ -457,7 +452,7 @@ PHOTO_MAX_PIXELS = 4000 * 4000
 @transaction.atomic
 def photo_set(*, actor: Any, person: Person, upload: Any) -> Person:
     """Store a photo: checked by content (not by name), re-encoded as JPEG so no metadata (EXIF, GPS) survives."""
-    _require_change(actor, person, DataClass.IDENTITY)
+    policy.require_change(actor, person, DataClass.IDENTITY)
     if upload.size > PHOTO_MAX_BYTES:
         raise ValidationError({"photo": _("The photo is larger than 5 MB.")})
     try:
@@ -514,7 +509,7 @@ def document_scan_attach(*, actor: Any, document: IdentityDocument, upload: Any)
     never what it shows; the replaced file is deleted once the change is committed.
     """
     person = document.person
-    _require_change(actor, person, DataClass.IDENTITY)
+    policy.require_change(actor, person, DataClass.IDENTITY)
     scan = checked_scan(upload, field="scan")  # before any write: a refused file leaves nothing behind
     # The row locked and its current scan read under the lock: of two uploads one wins, and no file is left behind.
     old = IdentityDocument.objects.select_for_update().values_list("scan", flat=True).get(pk=document.pk)

@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.rules import Action, DataClass
+from access.rules import DataClass
 from audit.models import AuditAction
 from audit.services import audit_record, diff, snapshot
 from casework.models import Case
 from casework.services import case_transition
 from casework.transitions import CaseState
-from core.errors import refuse
 from people.models import Person, Place
 from people.services import EARLIEST_DATE
 from reception import growth
@@ -41,11 +40,6 @@ from reception.models import (
 
 MAX_QUARANTINE_DAYS = 90
 MAX_BULK_CHECK_IN = 500
-
-
-def _require_change(actor: Any, person: Person, data_class: DataClass) -> None:
-    if not policy.can(actor, Action.CHANGE, data_class, person):
-        raise refuse(_("You may not change %(what)s of this person.") % {"what": data_class.label})
 
 
 def _check_date(errors: dict[str, str], field: str, value: date | None, *, required: bool = True) -> None:
@@ -152,7 +146,7 @@ def legal_assessment_record(
     notes: str = "",
 ) -> LegalAssessment:
     """Record the legal assessment of a returnee (legal class only). It supersedes earlier ones from its date."""
-    _require_change(actor, person, DataClass.LEGAL)
+    policy.require_change(actor, person, DataClass.LEGAL)
     case = Case.objects.filter(person=person).first()
     errors: dict[str, str] = {}
     if case is None:
@@ -186,7 +180,7 @@ def quarantine_record(
     *, actor: Any, person: Person, starts_on: date, ends_on: date, place: Place, reason: str = ""
 ) -> Quarantine:
     """Put a person in quarantine for a period (at most 90 days) at a place."""
-    _require_change(actor, person, DataClass.MEDICAL)
+    policy.require_change(actor, person, DataClass.MEDICAL)
     errors: dict[str, str] = {}
     _check_date(errors, "starts_on", starts_on)
     if ends_on is None:
@@ -208,7 +202,7 @@ def medical_test_record(
     *, actor: Any, person: Person, kind: TestKind, taken_on: date, result: str = "", result_on: date | None = None
 ) -> MedicalTest:
     """Record a screening test and, when known, its result (encrypted at rest)."""
-    _require_change(actor, person, DataClass.MEDICAL)
+    policy.require_change(actor, person, DataClass.MEDICAL)
     errors: dict[str, str] = {}
     _check_date(errors, "taken_on", taken_on)
     _check_date(errors, "result_on", result_on, required=False)
@@ -231,7 +225,7 @@ def vaccination_record(
     *, actor: Any, person: Person, vaccine: Vaccine, dose_number: int, given_on: date, batch: str = ""
 ) -> Vaccination:
     """Record a dose given; a dose number the vaccine's schedule does not have, or given twice, is refused."""
-    _require_change(actor, person, DataClass.MEDICAL)
+    policy.require_change(actor, person, DataClass.MEDICAL)
     errors: dict[str, str] = {}
     _check_date(errors, "given_on", given_on)
     if not vaccine.doses.filter(number=dose_number).exists():
@@ -258,7 +252,7 @@ def treatment_record(
     *, actor: Any, person: Person, kind: str, description: str, on: date, referred_to: str = ""
 ) -> Treatment:
     """Record a treatment, or a referral to another service (which must then be named)."""
-    _require_change(actor, person, DataClass.MEDICAL)
+    policy.require_change(actor, person, DataClass.MEDICAL)
     errors: dict[str, str] = {}
     _check_date(errors, "on", on)
     if not description.strip():
@@ -317,7 +311,7 @@ def growth_measurement_record(
     oedema: bool = False,
 ) -> GrowthMeasurement:
     """Record a child's measurement; the WHO z-scores and malnutrition classes are computed and stored with it."""
-    _require_change(actor, person, DataClass.MEDICAL)
+    policy.require_change(actor, person, DataClass.MEDICAL)
     errors: dict[str, str] = {}
     _check_date(errors, "measured_on", measured_on)
     if weight_kg is None and height_cm is None and muac_cm is None:

@@ -12,8 +12,7 @@ register = template.Library()
 @register.simple_tag
 def display_name(person: Person, script: str) -> str:
     """The person's name in the user's preferred script where there is one (names must be prefetched)."""
-    name = person.name_for(script)
-    return name.full if name else _("(no name recorded)")
+    return person.display_name(script)
 
 
 @register.inclusion_tag("people/_family_graph.html")
