@@ -1,21 +1,18 @@
 """The admin site is for system administrators: users, agencies, teams, places, NDA versions. Never cases."""
 
-from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
 from access.models import Agency, ApiToken, NdaVersion, Team, User
 from access.rules import Capability, Role
-from access.tokens import api_token_create, api_token_revoke
+from access.tokens import api_token_revoke
 
 
 def _is_user_manager(request: HttpRequest) -> bool:
@@ -81,32 +78,28 @@ class NdaVersionAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Administrators issue personal tokens; the key is shown once in a message and never stored."""
+    """Administrators list and revoke tokens; they never make one and never see a key.
+
+    A token is made by its owner on their own API tokens page, after a fresh second factor (access.tokens).
+    """
 
     list_display = ("user", "name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at")
     list_filter = ("revoked_at",)
-    fields = ("user", "name", "expires_at")
+    fields = ("user", "name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at")
+    readonly_fields = fields
     actions = ["revoke"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> tuple[str, ...]:
-        return ("user", "name", "expires_at") if obj else ()
-
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
-        return {"expires_at": timezone.now() + timedelta(days=settings.ZHUSAN_API_TOKEN_DAYS)}
-
-    def save_model(self, request: HttpRequest, obj: ApiToken, form: forms.ModelForm, change: bool) -> None:
-        if change:
-            return  # tokens are never edited, only revoked
-        token, key = api_token_create(actor=request.user, user=obj.user, name=obj.name)
-        token.expires_at = obj.expires_at
-        token.save(update_fields=["expires_at"])
-        obj.pk = token.pk
-        messages.warning(request, _("Copy the key now, it will not be shown again: %(key)s") % {"key": key})
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
         for token in queryset:
             api_token_revoke(actor=request.user, token=token)
+        messages.success(request, _("The selected tokens are revoked."))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False

@@ -55,7 +55,7 @@ class HashedTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "A personal token from an administrator, as `Token <key>`.",
+            "description": "A personal token its owner made on their API tokens page, as `Token <key>`.",
         }
 
 

@@ -41,8 +41,8 @@ _BEFORE_SECOND_FACTOR = ("/accounts/second-factor/", "/accounts/logout/", "/i18n
 class SecondFactorRequiredMiddleware:
     """A session without a verified second factor reaches nothing but the pages to enrol or give it.
 
-    API calls with a personal token are not affected (the token is issued by an administrator to an enrolled
-    user); API calls riding on a session are.
+    API calls with a personal token are not affected (its owner made it after giving a fresh second factor, see
+    access.tokens); API calls riding on a session are.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -5,11 +5,13 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access import policy
+from access.decorators import recent_second_factor
 from access.mfa import (
     has_second_factor,
     second_factor_is_recent,
@@ -25,8 +28,9 @@ from access.mfa import (
     totp_secret_base32,
 )
 from access.mfa import second_factor_verify as second_factor_verify_code
-from access.models import NdaVersion, Script, User
+from access.models import ApiToken, NdaVersion, Script, User
 from access.services import nda_accept, preferences_set
+from access.tokens import api_token_create, api_token_revoke, api_tokens_of
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -163,3 +167,46 @@ def nda(request: HttpRequest) -> HttpResponse:
             "accepted": policy.has_accepted_current_nda(request.user),
         },
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, such as the script that will use it.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = settings.ZHUSAN_API_TOKEN_MAX_DAYS  # read here, not at import, so the setting can change
+        self.fields["days"] = forms.IntegerField(
+            label=_("Lifetime in days"),
+            min_value=1,
+            max_value=limit,
+            initial=limit,
+            help_text=_("At most %(limit)d days.") % {"limit": limit},
+        )
+
+
+@recent_second_factor
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens: list, make one (the key is shown on the answer to the POST, once), revoke."""
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, key = api_token_create(
+                actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(request, "access/api_token_created.html", {"token": token, "key": key})
+    return render(request, "access/api_tokens.html", {"form": form, "tokens": api_tokens_of(request.user)})
+
+
+@require_http_methods(["POST"])
+def api_token_revoke_own(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke one of the user's own tokens; another user's token is not found, whoever asks."""
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token %(prefix)s… is revoked.") % {"prefix": token.prefix})
+    return redirect("api-tokens")

@@ -317,7 +317,7 @@ def _fuzz_role(role: Role, world: World, make_user: Callable[..., User], agency:
     own = CaseAssignment.objects.create(case=world.assigned_case, user=user, purpose="Schemathesis")
     world.ids["assignment_id"] = [pk for pk in world.ids["assignment_id"] if pk != own.pk]  # keeps its reach
     recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-    _token, key = api_token_create(actor=None, user=user, name="Schemathesis")
+    _token, key = api_token_create(actor=user, name="Schemathesis", days=1)
     auth = {"Authorization": f"Token {key}"}
 
     served = Client().get("/api/schema/?format=json", HTTP_AUTHORIZATION=auth["Authorization"])

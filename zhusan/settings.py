@@ -203,7 +203,8 @@ ZHUSAN_IDLE_SECONDS = env_int("ZHUSAN_IDLE_SECONDS", 15 * 60)
 ZHUSAN_SESSION_MAX_SECONDS = env_int("ZHUSAN_SESSION_MAX_SECONDS", 10 * 3600)
 # How recent the second factor must be for sensitive acts (changing MFA, bulk exports).
 ZHUSAN_RECENT_OTP_SECONDS = env_int("ZHUSAN_RECENT_OTP_SECONDS", 5 * 60)
-ZHUSAN_API_TOKEN_DAYS = env_int("ZHUSAN_API_TOKEN_DAYS", 90)
+# The longest life of a personal API token; its owner chooses a shorter one when making it.
+ZHUSAN_API_TOKEN_MAX_DAYS = env_int("ZHUSAN_API_TOKEN_MAX_DAYS", 90)
 # How long emergency (break-glass) access to an unassigned case lasts.
 ZHUSAN_BREAK_GLASS_MINUTES = env_int("ZHUSAN_BREAK_GLASS_MINUTES", 60)
 SESSION_COOKIE_AGE = ZHUSAN_SESSION_MAX_SECONDS

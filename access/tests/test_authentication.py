@@ -178,21 +178,21 @@ def test_argon2_hashes_passwords_outside_the_test_suite() -> None:
 
 
 def test_api_tokens_are_stored_hashed_expire_and_can_be_revoked(
-    register: Callable[..., Case], caseworker_a: User
+    register: Callable[..., Case], caseworker_a: User, enrolled: TOTPDevice
 ) -> None:
     register()
-    token, key = api_token_create(actor=None, user=caseworker_a)
+    token, key = api_token_create(actor=caseworker_a, name="Script", days=1)
     assert key not in str(ApiToken.objects.filter(pk=token.pk).values().get())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/persons/").status_code == 200
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert client.get("/api/v1/persons/").status_code == 401
-    token, key = api_token_create(actor=None, user=caseworker_a)
+    token, key = api_token_create(actor=caseworker_a, name="Script", days=1)
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    api_token_revoke(actor=None, token=token)
+    api_token_revoke(actor=caseworker_a, token=token)
     assert client.get("/api/v1/persons/").status_code == 401
-    token, key = api_token_create(actor=None, user=caseworker_a)
+    token, key = api_token_create(actor=caseworker_a, name="Script", days=1)
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     User.objects.filter(pk=caseworker_a.pk).update(is_active=False)
     assert client.get("/api/v1/persons/").status_code == 401

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from access.models import User
@@ -224,7 +225,8 @@ def test_token_authentication_works_and_a_wrong_token_does_not(
     register: Callable[..., Case], caseworker_a: User
 ) -> None:
     register()
-    _, key = api_token_create(actor=None, user=caseworker_a)
+    TOTPDevice.objects.create(user=caseworker_a, name="phone", confirmed=True)
+    _, key = api_token_create(actor=caseworker_a, name="Script", days=1)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/persons/").json()["count"] == 1

@@ -83,7 +83,7 @@ class Command(BaseCommand):
             token = ApiToken.objects.filter(user=user, key_hash=_hash(previous_key)).first()
             if token is not None and token.is_usable:
                 return previous_key
-        _, key = api_token_create(actor=None, user=user, name="Demo token", days=365)
+        _, key = api_token_create(actor=user, name="Demo token", days=settings.ZHUSAN_API_TOKEN_MAX_DAYS)
         return key
 
     def _print(self, logins: list[dict[str, Any]]) -> None:
