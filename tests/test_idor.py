@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from access.models import User
+from access.models import ApiToken, User
 from access.rules import Role
+from access.tokens import api_token_create
 from audit.models import AuditEntry
 from casework.approvals import closing_request
 from casework.models import ApprovalRequest, Case, CaseAssignment, CaseNote
@@ -63,7 +65,10 @@ def agency_a_records(
     services.document_scan_attach(
         actor=caseworker_a, document=document, upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan %%EOF")
     )
+    TOTPDevice.objects.create(user=caseworker_a, name="phone", confirmed=True)
+    token, _key = api_token_create(actor=caseworker_a, name="Script", days=1)
     ids = {
+        "api_token": token.pk,
         "person": mother.person_id,
         "case": mother.pk,
         "name": PersonName.objects.filter(person=mother.person).values_list("pk", flat=True)[0],
@@ -92,6 +97,7 @@ SEGMENT_KIND = {
     "notes": "note",
     "assignments": "assignment",
     "documents": "document",
+    "api-tokens": "api_token",
 }
 # Apps of the programme add their own records to the walk: `<app>/tests/idor_records.py` defines
 # `make(mother: Case, child: Case, caseworker: User, supervisor: User, make_user) -> dict[segment, id]`.
@@ -120,6 +126,7 @@ def _state() -> tuple[object, ...]:
         ApprovalRequest.objects.filter(decided_at__isnull=True).count(),
         tuple(Case.objects.order_by("pk").values_list("state", flat=True)),
         tuple(IdentityDocument.objects.order_by("pk").values_list("scan", flat=True)),
+        ApiToken.objects.filter(revoked_at__isnull=True).count(),
     )
 
 
