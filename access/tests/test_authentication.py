@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -103,17 +102,6 @@ def test_unknown_user_wrong_password_and_locked_account_get_the_same_answer(case
         return html.split('class="errors"')[1].split("</div>")[0]
 
     assert message(unknown) == message(wrong) == message(locked.content.decode())  # type: ignore[attr-defined]
-
-
-def test_an_administrator_unlocks_a_locked_account(caseworker_a: User) -> None:
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        _password_login(Client(), "caseworker_a", "wrong password!!")
-    client = Client()
-    _password_login(client, "caseworker_a")
-    assert "_auth_user_id" not in client.session
-    reset(username="caseworker_a")
-    _password_login(client, "caseworker_a")
-    assert client.session["_auth_user_id"] == str(caseworker_a.pk)
 
 
 def test_login_gives_a_new_session_key(caseworker_a: User) -> None:
