@@ -151,3 +151,12 @@ def test_only_the_owner_or_a_user_manager_may_revoke_through_the_service(
     api_token_revoke(actor=administrator, token=token)  # again: nothing changes, nothing is audited twice
     assert ApiToken.objects.get(pk=token.pk).revoked_at == first
     assert [e.action for e in _token_audit(token)] == [AuditAction.CREATE, AuditAction.UPDATE]
+
+
+def test_the_tokens_page_lists_only_ones_own_tokens(owner: User, caseworker_b: User) -> None:
+    TOTPDevice.objects.create(user=caseworker_b, name="phone", confirmed=True)
+    mine, _ = api_token_create(actor=owner, name="Mine", days=7)
+    theirs, _ = api_token_create(actor=caseworker_b, name="Theirs", days=7)
+    page = _signed_in(owner).get("/accounts/api-tokens/").content.decode()
+    assert mine.prefix in page and "Mine" in page
+    assert theirs.prefix not in page and "Theirs" not in page
