@@ -189,15 +189,21 @@ def break_glass_open(*, actor: Any, case_number: str, reason: str) -> Case:
     if case is None:
         raise ValidationError({"case_number": _("No case has this number.")})
     minutes = settings.ZHUSAN_BREAK_GLASS_MINUTES
-    grant = BreakGlassGrant.objects.create(
-        user=actor, case=case, reason=reason, expires_at=timezone.now() + timedelta(minutes=minutes)
+    now = timezone.now()
+    BreakGlassGrant.objects.create(
+        user=actor,
+        case=case,
+        case_number=case.number,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + timedelta(minutes=minutes),
     )
     audit_record(
         actor=actor,
         action=AuditAction.BREAK_GLASS,
         obj=case,
         person_id=case.person_id,
-        changes={"expires_at": [None, grant.expires_at.isoformat()]},
+        changes={"expires_at": [None, (now + timedelta(minutes=minutes)).isoformat()]},
         reason=reason,
     )
     CaseEvent.objects.create(
