@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from access.models import Agency, BreakGlassGrant, User
+from access.models import BreakGlassGrant, User
 from access.rules import Role
 from casework.models import Case, CaseAssignment
 from casework.services import assignment_end, case_assign, case_reassign
@@ -76,11 +76,6 @@ def test_the_page_lets_a_supervisor_assign_and_end(
     client.post(f"/cases/{case.pk}/assignments/{assignment.pk}/end/", {"reason": "done"})
     assignment.refresh_from_db()
     assert assignment.ended_at is not None
-
-
-@pytest.fixture
-def supervisor_b(make_user: Callable[..., User], agency_b: Agency) -> User:
-    return make_user(Role.SUPERVISOR, agency=agency_b, username="supervisor_b")
 
 
 def _emergency_grant(user: User, case: Case) -> BreakGlassGrant:
