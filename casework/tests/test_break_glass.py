@@ -1,6 +1,7 @@
 """Emergency access is an emergency: the right roles, a fresh second factor, a real reason, a daily limit,
 a second person across agencies, and everyone responsible told at once (ADR 0028)."""
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,6 +25,7 @@ from casework.break_glass import break_glass_request, reason_problem
 from casework.models import ApprovalKind, ApprovalRequest, Case, CaseEvent
 
 REASON = "Child reported ill at night, the mother cannot be reached"
+ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
 def _ask(actor: User, case_number: str, **overrides: Any) -> BreakGlassGrant:
@@ -198,6 +200,33 @@ def test_a_user_makes_at_most_the_daily_number_of_requests_whatever_their_outcom
     assert BreakGlassGrant.objects.filter(user=caseworker_b).count() == 3
     BreakGlassGrant.objects.update(requested_at=timezone.now() - timedelta(hours=24, seconds=1))
     _ask(caseworker_b, "ZH-2099-00003")
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="row locks exist only on PostgreSQL; SQLite serialises writers")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_cannot_pass_the_daily_limit_together(caseworker_b: User, settings: Any) -> None:
+    settings.ZHUSAN_BREAK_GLASS_PER_DAY = 3
+    start, refused, failures = threading.Barrier(6), [], []
+
+    def ask(n: int) -> None:
+        try:
+            start.wait(timeout=10)
+            _ask(caseworker_b, f"ZH-2099-{n:05d}")
+        except PermissionDenied as exc:
+            refused.append(exc)
+        except Exception as exc:  # reported below, in the test's thread
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert len(refused) == 3
+    assert BreakGlassGrant.objects.filter(user=caseworker_b).count() == 3
 
 
 def test_a_running_grant_is_not_renewed(case_a: Case, colleague_a: User) -> None:
