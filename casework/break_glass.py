@@ -158,7 +158,11 @@ def _send_for_approval(actor: Any, grant: BreakGlassGrant) -> None:
         )
         return
     request = ApprovalRequest.objects.create(
-        kind=ApprovalKind.BREAK_GLASS, case=case, grant=grant, reason=grant.reason, requested_by=actor
+        kind=ApprovalKind.BREAK_GLASS,
+        case=case,
+        grant=grant,
+        reason=f"{category}: {grant.reason}",  # the approver reads the kind of emergency beside the account
+        requested_by=actor,
     )
     audit_record(
         actor=actor,

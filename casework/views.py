@@ -29,6 +29,7 @@ from casework.transitions import TRANSITIONS_BY_NAME
 from core.errors import messages_by_field
 from core.forms import add_service_errors
 from core.http import preferred_script
+from core.middleware import record_refusal
 from reports.selectors import programme_summary
 
 
@@ -206,7 +207,8 @@ def break_glass(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
-            except PermissionDenied as refusal:
+            except PermissionDenied as refusal:  # shown on the form, and audited as a refusal all the same
+                record_refusal(request, refusal)
                 form.add_error(None, str(refusal))
                 status = 403
             else:

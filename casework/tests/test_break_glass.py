@@ -177,9 +177,35 @@ def test_the_page_sends_a_case_of_another_agency_for_approval(case_a: Case, case
     client.force_login(caseworker_b)
     form = {"case_number": case_a.number, "category": "imminent_danger", "reason": REASON}
     assert 'name="code"' not in client.get("/emergency-access/").content.decode()
-    answer = client.post("/emergency-access/", form, follow=True)
-    assert "sent to the responsible agency for approval" in answer.content.decode()
-    assert BreakGlassGrant.objects.get().granted_at is None
+    known = client.post("/emergency-access/", form)
+    unknown = client.post("/emergency-access/", {**form, "case_number": "ZH-2099-12345"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == "/"
+    assert "sent to the responsible agency for approval" in client.get("/").content.decode()
+    assert BreakGlassGrant.objects.get(case=case_a).granted_at is None
+
+
+def test_the_responsible_supervisor_approves_on_the_person_page(
+    case_a: Case, caseworker_b: User, supervisor_a: User
+) -> None:
+    request = ApprovalRequest.objects.get(grant=_ask(caseworker_b, case_a.number))
+    client = Client()
+    client.force_login(supervisor_a)
+    page = client.get(f"/people/{case_a.person_id}/").content.decode()
+    assert f'id="approval-{request.pk}"' in page and "Medical emergency" in page
+    client.post(f"/approvals/{request.pk}/", {"approve": "yes", "note": "Doctor confirmed by phone"})
+    assert BreakGlassGrant.objects.get(case=case_a).granted_at is not None
+
+
+def test_a_refusal_on_the_page_is_shown_and_audited(case_a: Case, make_user: Callable[..., User]) -> None:
+    registrar = make_user(Role.FIELD_REGISTRAR)
+    client = Client()
+    client.force_login(registrar)
+    form = {"case_number": case_a.number, "category": "imminent_danger", "reason": REASON}
+    answer = client.post("/emergency-access/", form)
+    assert answer.status_code == 403 and "may not use emergency access" in answer.content.decode()
+    assert AuditEntry.objects.filter(action=AuditAction.DENIED, actor=registrar).exists()
+    assert not BreakGlassGrant.objects.exists()
 
 
 def test_without_a_fresh_second_factor_the_service_opens_nothing(case_a: Case, colleague_a: User) -> None:
