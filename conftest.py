@@ -108,6 +108,16 @@ def caseworker_b(make_user: Callable[..., User], agency_b: Agency) -> User:
 
 
 @pytest.fixture
+def supervisor_b(make_user: Callable[..., User], agency_b: Agency) -> User:
+    return make_user(Role.SUPERVISOR, agency=agency_b, username="supervisor_b")
+
+
+@pytest.fixture
+def manager_a(make_user: Callable[..., User]) -> User:
+    return make_user(Role.AGENCY_MANAGER, username="manager_a")
+
+
+@pytest.fixture
 def statistician(make_user: Callable[..., User]) -> User:
     return make_user(Role.STATISTICIAN, username="statistician")
 

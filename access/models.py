@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -153,20 +154,50 @@ class ApiToken(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now() and self.user.is_active
 
 
+class BreakGlassReason(models.TextChoices):
+    """Why emergency access is asked: the situations the programme accepts as emergencies (ADR 0028)."""
+
+    MEDICAL_EMERGENCY = "medical_emergency", _("Medical emergency")
+    CHILD_AT_RISK = "child_at_risk", _("Child at risk")
+    IMMINENT_DANGER = "imminent_danger", _("Imminent danger to a person")
+    LEGAL_DEADLINE = "legal_deadline", _("Urgent legal deadline")
+    WORKER_UNREACHABLE = "worker_unreachable", _("Assigned worker unreachable")
+
+
 class BreakGlassGrant(models.Model):
-    """Emergency access to a case the user is not assigned to: given a reason, for a short time, announced."""
+    """Emergency access to a case the user is not assigned to (ADR 0028).
+
+    Each request is a row, counted against the user's daily limit: granted at once within the user's own agency,
+    at a second person's approval across agencies (`granted_at` and `expires_at` stay empty until then). A request
+    naming no existing case is kept as well, with no case, so that it counts and answers like one out of reach.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="break_glass_grants")
-    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="break_glass_grants")
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="break_glass_grants"
+    )
+    case_number = models.CharField(_("case number asked"), max_length=30, blank=True)
+    category = models.CharField(_("kind of emergency"), max_length=30, choices=BreakGlassReason.choices, blank=True)
     reason = models.TextField(_("reason"))
-    granted_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    granted_at = models.DateTimeField(_("granted"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["user", "expires_at"], name="breakglass_user_expiry")]
+        indexes = [
+            models.Index(fields=["user", "expires_at"], name="breakglass_user_expiry"),
+            models.Index(fields=["user", "requested_at"], name="breakglass_user_requested"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(granted_at__isnull=True, expires_at__isnull=True)
+                | Q(granted_at__isnull=False, expires_at__isnull=False, case__isnull=False),
+                name="breakglass_granted_with_an_end_on_a_case",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.case}"
+        return f"{self.user} → {self.case or self.case_number}"
 
 
 class Notification(models.Model):

@@ -141,6 +141,30 @@ def _relation_to_case(user: Any, case: Case, assigned_case_ids: set[int]) -> set
     return reached
 
 
+def reaches_without_emergency(user: Any, case: Case) -> bool:
+    """Whether the user reaches the case by their own standing (role, team, agency, an assignment), leaving
+    running break-glass grants aside: emergency reach lets one look, never hand the case on (ADR 0028)."""
+    scopes = _case_scopes(user)
+    if not scopes:
+        return False
+    if user.pk in (case.caseworker_id, case.supervisor_id) or (user.team_id and case.team_id == user.team_id):
+        return True
+    if Scope.AGENCY in scopes and user.agency_id and case.responsible_agency_id == user.agency_id:
+        return True
+    return CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True).exists()
+
+
+def may_assign(user: Any, case: Case) -> bool:
+    """Who works on a case is decided inside the responsible agency, by someone who reaches the case without
+    break-glass and holds the right to assign."""
+    return (
+        has_capability(user, Capability.ASSIGN_CASE)
+        and bool(user.agency_id)
+        and user.agency_id == case.responsible_agency_id
+        and reaches_without_emergency(user, case)
+    )
+
+
 def _classes_from(rules: list[RoleRule], reached: set[Scope], action: Action) -> frozenset[DataClass]:
     classes: set[DataClass] = set()
     for rule in rules:

@@ -79,6 +79,8 @@ class Capability(StrEnum):
     DECIDE_BEST_INTERESTS = "decide_best_interests"  # sits on the panel deciding for orphans and lone children
     MANAGE_CENTRE = "manage_centre"  # centres, buildings, rooms, admissions, discharges, groups, sessions
     RECORD_ATTENDANCE = "record_attendance"  # attendance at the centre's sessions
+    BREAK_GLASS = "break_glass"  # ask emergency access to a case one does not reach (ADR 0028)
+    APPROVE_BREAK_GLASS = "approve_break_glass"  # let another agency's member into a case of one's own agency
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ RULES: dict[Role, RoleRule] = {
     ),
     Role.CASEWORKER: rule(
         Scope.ASSIGNED,
-        (C.REGISTER_PERSON, C.TRANSITION_CASE, C.IMPORT_LISTS, C.MANAGE_CENTRE, C.RECORD_ATTENDANCE),
+        (C.REGISTER_PERSON, C.TRANSITION_CASE, C.IMPORT_LISTS, C.MANAGE_CENTRE, C.RECORD_ATTENDANCE, C.BREAK_GLASS),
         identity="vce",
         contact="vce",
         location="vce",
@@ -133,6 +135,8 @@ RULES: dict[Role, RoleRule] = {
             C.DECIDE_BEST_INTERESTS,
             C.MANAGE_CENTRE,
             C.RECORD_ATTENDANCE,
+            C.BREAK_GLASS,
+            C.APPROVE_BREAK_GLASS,
         ),
         identity="vce",
         contact="vce",
@@ -142,7 +146,14 @@ RULES: dict[Role, RoleRule] = {
     ),
     Role.AGENCY_MANAGER: rule(
         Scope.AGENCY,
-        (C.ASSIGN_CASE, C.VIEW_STATISTICS, C.MANAGE_RETENTION, C.EXPORT_SUBJECT_DATA, C.DECIDE_BEST_INTERESTS),
+        (
+            C.ASSIGN_CASE,
+            C.VIEW_STATISTICS,
+            C.MANAGE_RETENTION,
+            C.EXPORT_SUBJECT_DATA,
+            C.DECIDE_BEST_INTERESTS,
+            C.APPROVE_BREAK_GLASS,
+        ),
         identity="v",
         contact="v",
         location="v",
@@ -151,7 +162,7 @@ RULES: dict[Role, RoleRule] = {
     ),
     Role.MEDICAL_OFFICER: rule(
         Scope.ASSIGNED,
-        (C.RECORD_ATTENDANCE,),
+        (C.RECORD_ATTENDANCE, C.BREAK_GLASS),
         identity="v",
         location="v",
         family="v",

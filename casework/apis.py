@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -7,11 +8,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access import policy
-from access.models import Notification, Team, User
+from access.mfa import second_factor_code_valid
+from access.models import BreakGlassReason, Notification, Team, User
 from access.rules import DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
 from casework import approvals, services
+from casework.break_glass import SENT_FOR_APPROVAL, break_glass_request
 from casework.models import ApprovalRequest, Case, CaseAssignment, CaseEvent, CaseNote
 from casework.selectors import readable_notes
 from casework.transitions import TRANSITIONS, TRANSITIONS_BY_NAME, CaseState
@@ -119,7 +122,20 @@ class DecisionInputSerializer(serializers.Serializer):
 
 class BreakGlassInputSerializer(serializers.Serializer):
     case_number = serializers.CharField(max_length=30)
-    reason = serializers.CharField(max_length=2000)
+    category = serializers.ChoiceField(choices=BreakGlassReason.choices, help_text="The kind of emergency.")
+    reason = serializers.CharField(
+        max_length=2000, help_text="What is happening and why it cannot wait: 20+ characters, 3+ words."
+    )
+    code = serializers.CharField(
+        max_length=32, help_text="A current code from the caller's authenticator: a token alone opens no case."
+    )
+
+
+class BreakGlassOutcomeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["open", "waiting"])
+    detail = serializers.CharField()
+    case = CaseSerializer(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
 
 
 class ApprovalViewSet(viewsets.ViewSet):
@@ -142,14 +158,29 @@ class ApprovalViewSet(viewsets.ViewSet):
 
 
 class BreakGlassViewSet(viewsets.ViewSet):
-    """Emergency access to an unassigned case: a reason, a limited time, the supervisor and auditors told."""
+    """Emergency access (ADR 0028): 201 with the case when it opens at once (own agency), 202 when sent to the
+    responsible agency for approval; a number naming no case gets the same 202."""
 
-    @extend_schema(request=BreakGlassInputSerializer, responses={201: CaseSerializer})
+    @extend_schema(
+        request=BreakGlassInputSerializer,
+        responses={201: BreakGlassOutcomeSerializer, 202: BreakGlassOutcomeSerializer},
+    )
     def create(self, request: Request) -> Response:
         payload = BreakGlassInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        case = approvals.break_glass_open(actor=request.user, **payload.validated_data)
-        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+        data = dict(payload.validated_data)
+        fresh = second_factor_code_valid(request.user, data.pop("code"))
+        grant = break_glass_request(actor=request.user, second_factor_fresh=fresh, **data)
+        if grant.case is not None and grant.granted_at is not None:
+            outcome = {
+                "status": "open",
+                "detail": _("Emergency access opened."),
+                "case": grant.case,
+                "expires_at": grant.expires_at,
+            }
+            return Response(BreakGlassOutcomeSerializer(outcome).data, status=status.HTTP_201_CREATED)
+        waiting = {"status": "waiting", "detail": str(SENT_FOR_APPROVAL), "case": None, "expires_at": None}
+        return Response(BreakGlassOutcomeSerializer(waiting).data, status=status.HTTP_202_ACCEPTED)
 
 
 class NotificationSerializer(serializers.ModelSerializer):

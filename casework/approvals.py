@@ -1,25 +1,24 @@
-"""Four eyes and break-glass: acts that one person alone may not complete, and emergency access.
+"""Four eyes: acts that one person alone may not complete.
 
 - Closing a case and releasing a genetic result are asked by one person and done when a second approves.
-- Break-glass opens an unassigned case for a short time, with a reason, announced to the case's supervisor
-  and the auditors.
+- Emergency access to a case of another agency (casework.break_glass) starts when a second person of the
+  responsible agency approves it.
 """
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.models import BreakGlassGrant, User
-from access.rules import Action, Capability, DataClass, Role
+from access.models import User
+from access.rules import Action, DataClass
 from access.services import notify
 from audit.models import AuditAction
 from audit.services import audit_record
+from casework import break_glass
 from casework.models import ApprovalKind, ApprovalRequest, Case, CaseEvent, CaseEventKind, CaseNote
 from casework.services import case_transition
 from casework.transitions import TRANSITIONS_BY_NAME
@@ -106,6 +105,8 @@ def may_decide(user: Any, request: ApprovalRequest) -> bool:
         return False
     if request.kind == ApprovalKind.CLOSE_CASE:
         return policy.can_transition(user, request.case, TRANSITIONS_BY_NAME[request.transition])
+    if request.kind == ApprovalKind.BREAK_GLASS:
+        return break_glass.may_approve(user, request.case)
     return policy.can(user, Action.CHANGE, DataClass.GENETIC, request.case)
 
 
@@ -113,7 +114,11 @@ def may_decide(user: Any, request: ApprovalRequest) -> bool:
 def approval_decide(*, actor: Any, request: ApprovalRequest, approve: bool, note: str = "") -> ApprovalRequest:
     """Approve (and carry out) or reject a request. Nobody decides their own request."""
     # Lock the request row only (PostgreSQL refuses FOR UPDATE across the nullable join to the note).
-    request = ApprovalRequest.objects.select_for_update(of=("self",)).select_related("case", "note").get(pk=request.pk)
+    request = (
+        ApprovalRequest.objects.select_for_update(of=("self",))
+        .select_related("case", "note", "grant")
+        .get(pk=request.pk)
+    )
     if request.decided_at is not None:
         raise ValidationError({"request": _("This request has already been decided.")})
     if actor.pk == request.requested_by_id:
@@ -141,6 +146,11 @@ def approval_decide(*, actor: Any, request: ApprovalRequest, approve: bool, note
         )
     elif approve and request.note is not None:
         CaseNote.objects.filter(pk=request.note.pk).update(released_at=timezone.now())
+    elif request.grant is not None:
+        if approve:
+            break_glass.grant_start(actor=actor, grant=request.grant)
+        else:
+            break_glass.grant_refused(actor=actor, grant=request.grant)
     notify(
         [request.requested_by],
         _("Your request was %(outcome)s: %(kind)s, case %(case)s")
@@ -173,46 +183,3 @@ def _notify_deciders(request: ApprovalRequest) -> None:
         % {"kind": request.get_kind_display(), "case": case.number},
         link=f"/people/{case.person_id}/",
     )
-
-
-# --- break-glass ----------------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def break_glass_open(*, actor: Any, case_number: str, reason: str) -> Case:
-    """Open a case one is not assigned to, in an emergency: for ZHUSAN_BREAK_GLASS_MINUTES, with a reason,
-    recorded as break-glass in the audit log and announced to the case's supervisor and to every auditor."""
-    if not policy.reaches_cases(actor) or not policy.has_capability(actor, Capability.TRANSITION_CASE):
-        raise refuse(_("Your role may not use emergency access."))
-    reason = _reason(reason)
-    case = Case.objects.filter(number=case_number.strip()[:30]).first()
-    if case is None:
-        raise ValidationError({"case_number": _("No case has this number.")})
-    minutes = settings.ZHUSAN_BREAK_GLASS_MINUTES
-    grant = BreakGlassGrant.objects.create(
-        user=actor, case=case, reason=reason, expires_at=timezone.now() + timedelta(minutes=minutes)
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.BREAK_GLASS,
-        obj=case,
-        person_id=case.person_id,
-        changes={"expires_at": [None, grant.expires_at.isoformat()]},
-        reason=reason,
-    )
-    CaseEvent.objects.create(
-        case=case,
-        actor=actor,
-        kind=CaseEventKind.ASSIGNED,
-        summary=_("Emergency access opened for %(minutes)d minutes") % {"minutes": minutes},
-        reason=reason,
-    )
-    auditors = [u for u in User.objects.filter(is_active=True) if Role.AUDITOR in u.role_set]
-    recipients = auditors + ([case.supervisor] if case.supervisor else [])
-    notify(
-        recipients,
-        _("Emergency access: %(user)s opened case %(case)s: %(reason)s")
-        % {"user": actor.username, "case": case.number, "reason": reason[:200]},
-        link="/audit/?action=break_glass",
-    )
-    return case

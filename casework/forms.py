@@ -1,7 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from access.models import Team, User
+from access.models import BreakGlassReason, Team, User
 from access.rules import DataClass
 from casework.transitions import TRANSITIONS
 
@@ -47,6 +49,20 @@ class DecisionForm(forms.Form):
 
 class BreakGlassForm(forms.Form):
     case_number = forms.CharField(label=_("Case number"), max_length=30)
+    category = forms.ChoiceField(label=_("Kind of emergency"), choices=BreakGlassReason.choices)
     reason = forms.CharField(
-        label=_("Why you need this case now"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What is happening, and why it cannot wait for the people working on the case"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
+    code = forms.CharField(
+        label=_("Code from your authenticator"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, needs_code: bool, **kwargs: Any) -> None:
+        """The code is asked unless the user gave their second factor in the last few minutes."""
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["code"]

@@ -148,6 +148,7 @@ class CaseNote(models.Model):
 class ApprovalKind(models.TextChoices):
     CLOSE_CASE = "close_case", _("Close a case")
     RELEASE_GENETIC_RESULT = "release_genetic", _("Release a genetic result")
+    BREAK_GLASS = "break_glass", _("Emergency access from another agency")
 
 
 class ApprovalRequest(models.Model):
@@ -157,6 +158,10 @@ class ApprovalRequest(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approval_requests")
     transition = models.CharField(max_length=40, blank=True)  # for closing: which closing transition
     note = models.ForeignKey(CaseNote, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # for emergency access across agencies: the grant that starts when this is approved
+    grant = models.ForeignKey(
+        "access.BreakGlassGrant", on_delete=models.CASCADE, null=True, blank=True, related_name="approvals"
+    )
     reason = models.TextField(_("reason"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)

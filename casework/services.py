@@ -192,8 +192,10 @@ def transitions_allowed(user: Any, case: Case) -> list[Transition]:
 
 @transaction.atomic
 def case_assign(*, actor: Any, case: Case, user: User, purpose: str) -> CaseAssignment:
-    """Give a specialist access to one case (and nothing else)."""
+    """Give a specialist access to one case (and nothing else). Refused to anyone outside the responsible agency
+    or reaching the case only through break-glass, and to anyone naming themselves."""
     _require_assigner(actor, case)
+    _refuse_self_assignment(actor, user=user)
     purpose = purpose.strip()
     if not purpose or len(purpose) > 200:
         raise ValidationError({"purpose": _("Say in up to 200 characters why this person needs the case.")})
@@ -250,10 +252,17 @@ def case_note_add(*, actor: Any, case: Case, data_class: str, text: str) -> Case
 
 
 def _require_assigner(actor: Any, case: Case) -> None:
-    if not policy.has_capability(actor, Capability.ASSIGN_CASE) or not policy.can(
-        actor, Action.VIEW, DataClass.IDENTITY, case
-    ):
+    """Only a member of the responsible agency who reaches the case without break-glass decides who works on it:
+    otherwise an emergency grant would turn into lasting access through an assignment (ADR 0028)."""
+    if not policy.may_assign(actor, case):
         raise refuse(_("You may not assign this case."))
+
+
+def _refuse_self_assignment(actor: Any, **chosen: User | None) -> None:
+    """Nobody gives a case to themselves: a second person decides who works on it."""
+    errors = {field: _("Nobody assigns a case to themselves.") for field, user in chosen.items() if user == actor}
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -266,7 +275,8 @@ def case_reassign(
     team: Team | None,
     reason: str = "",
 ) -> Case:
-    """Change who is responsible for a case. Caseworker, supervisor and team must belong to the responsible agency."""
+    """Change who is responsible for a case. Caseworker, supervisor and team must belong to the responsible agency;
+    the actor must belong to it too, reach the case without break-glass, and not name themselves."""
     _require_assigner(actor, case)
     agency_id = case.responsible_agency_id
     errors = {}
@@ -278,6 +288,11 @@ def case_reassign(
     if errors:
         raise ValidationError(errors)
     case = Case.objects.select_for_update().get(pk=case.pk)
+    _refuse_self_assignment(
+        actor,
+        caseworker=caseworker if caseworker != case.caseworker else None,
+        supervisor=supervisor if supervisor != case.supervisor else None,
+    )
     before = {"caseworker": case.caseworker_id, "supervisor": case.supervisor_id, "team": case.team_id}
     case.caseworker, case.supervisor, case.team = caseworker, supervisor, team
     case.save(update_fields=["caseworker", "supervisor", "team"])

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
+from access.mfa import second_factor_is_recent, second_factor_verify
 from access.models import Notification
 from access.rules import Capability
 from casework import approvals, selectors, services
+from casework.break_glass import SENT_FOR_APPROVAL, break_glass_request
 from casework.forms import (
     AssignForm,
     BreakGlassForm,
@@ -27,6 +29,7 @@ from casework.transitions import TRANSITIONS_BY_NAME
 from core.errors import messages_by_field
 from core.forms import add_service_errors
 from core.http import preferred_script
+from core.middleware import record_refusal
 from reports.selectors import programme_summary
 
 
@@ -43,6 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sees_audit": policy.has_capability(request.user, Capability.VIEW_AUDIT),
         "sees_statistics": sees_statistics,
         "manages_users": policy.has_capability(request.user, Capability.MANAGE_USERS),
+        "may_break_glass": policy.has_capability(request.user, Capability.BREAK_GLASS),
         "script": preferred_script(request),
     }
     return render(request, "casework/dashboard.html", context)
@@ -187,16 +191,33 @@ def genetic_release(request: HttpRequest, case_id: int, note_id: int) -> HttpRes
 @login_required
 @require_http_methods(["GET", "POST"])
 def break_glass(request: HttpRequest) -> HttpResponse:
-    """Emergency access to a case one is not assigned to: a reason, a short time, and everyone is told."""
-    form = BreakGlassForm(request.POST or None)
+    """Emergency access to a case one does not reach: a fresh code, a kind of emergency and a reason (ADR 0028)."""
+    needs_code = not second_factor_is_recent(request)
+    form = BreakGlassForm(request.POST or None, needs_code=needs_code)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            case = approvals.break_glass_open(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        data = dict(form.cleaned_data)
+        code = data.pop("code", "")
+        if needs_code and not second_factor_verify(request, code):
+            form.add_error("code", _("This code is not valid. Enter the current code from your authenticator."))
         else:
-            return redirect("person-detail", person_id=case.person_id)
-    return render(request, "casework/break_glass.html", {"form": form})
+            try:
+                grant = break_glass_request(
+                    actor=request.user, second_factor_fresh=second_factor_is_recent(request), **data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDenied as refusal:  # shown on the form, and audited as a refusal all the same
+                record_refusal(request, refusal)
+                form.add_error(None, str(refusal))
+                status = 403
+            else:
+                if grant.case is not None and grant.granted_at is not None:
+                    messages.warning(request, _("Emergency access opened. Everyone responsible for the case is told."))
+                    return redirect("person-detail", person_id=grant.case.person_id)
+                messages.info(request, SENT_FOR_APPROVAL)
+                return redirect("dashboard")
+    return render(request, "casework/break_glass.html", {"form": form}, status=status)
 
 
 @login_required

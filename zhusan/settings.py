@@ -207,6 +207,8 @@ ZHUSAN_RECENT_OTP_SECONDS = env_int("ZHUSAN_RECENT_OTP_SECONDS", 5 * 60)
 ZHUSAN_API_TOKEN_MAX_DAYS = env_int("ZHUSAN_API_TOKEN_MAX_DAYS", 90)
 # How long emergency (break-glass) access to an unassigned case lasts.
 ZHUSAN_BREAK_GLASS_MINUTES = env_int("ZHUSAN_BREAK_GLASS_MINUTES", 60)
+# How many emergency requests one user may make in any 24 hours (granted, waiting, refused or for no case).
+ZHUSAN_BREAK_GLASS_PER_DAY = env_int("ZHUSAN_BREAK_GLASS_PER_DAY", 3)
 SESSION_COOKIE_AGE = ZHUSAN_SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
