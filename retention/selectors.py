@@ -120,7 +120,10 @@ def subject_export(actor: Any, person_id: Any) -> dict[str, Any]:
             "responsible_agency": str(case.responsible_agency),
             "opened_at": _plain(case.opened_at),
             "evacuated_on": _plain(case.evacuated_on),
-            "timeline": [{"at": _plain(e.at), "summary": e.summary, "reason": e.reason} for e in case.events.all()],
+            "timeline": [
+                {"at": _plain(e.at), "class": e.data_class, "summary": e.summary, "reason": e.reason}
+                for e in case.events.all()
+            ],
             "notes": [
                 {"kind": n.data_class, "at": _plain(n.created_at), "text": n.text}
                 for n in case.notes.exclude(data_class=DataClass.GENETIC, released_at__isnull=True)
