@@ -119,17 +119,27 @@ def _matching_persons(user: Any, *, query: str, category: str, state: str, place
     if query.strip():
         persons = persons.filter(_token_filter(query))
     if category:
-        persons = persons.filter(_category_filter(category, timezone.localdate()))
+        condition = _category_filter(category, timezone.localdate())
+        if category == Category.ORPHAN:  # told by the family links: a filter of the family class
+            refusal = _("Your role may not see family links: search without the orphan category.")
+            condition &= _within_class(user, DataClass.FAMILY, "category", refusal)
+        persons = persons.filter(condition)
     if state:
         persons = persons.filter(case__state=state)
     if place_id:
-        # A filter on whereabouts needs the location class, and narrows only among the persons whose location
-        # the user may see: otherwise it would tell who is where to someone who may not know it.
-        if not policy.holds_class(user, DataClass.LOCATION):
-            raise ValidationError({"place": _("Your role may not see whereabouts: search without a place.")})
         here = Presence.objects.filter(place_id=place_id, until__isnull=True).values("person_id")
-        persons = persons.filter(policy.persons_holding_class_q(user, DataClass.LOCATION) & Q(id__in=here))
+        refusal = _("Your role may not see whereabouts: search without a place.")
+        persons = persons.filter(_within_class(user, DataClass.LOCATION, "place", refusal) & Q(id__in=here))
     return persons.order_by("-id")
+
+
+def _within_class(user: Any, data_class: DataClass, field_name: str, refusal: str) -> Q:
+    """The condition a filter on a data class must go with: refused (ValidationError on the field) to a user whose
+    roles grant the class nowhere, else limited to the persons whose class the user may see, so the filter can
+    never tell something about a person the user may not know (who is in Kentau, who is an orphan)."""
+    if not policy.holds_class(user, data_class):
+        raise ValidationError({field_name: refusal})
+    return policy.persons_holding_class_q(user, data_class)
 
 
 def person_search(

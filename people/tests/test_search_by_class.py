@@ -102,3 +102,18 @@ def test_a_place_filter_does_not_grow_in_queries_with_the_data(
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(small) == len(large)
+
+
+def test_the_orphan_category_is_refused_to_a_role_without_the_family_class(
+    register: Callable[..., Case], data_protection_officer_a: User
+) -> None:
+    register(latin("Aigerim", "Nurlanova"))
+    client = Client()
+    client.force_login(data_protection_officer_a)
+    assert "Nurlanova" in client.get("/people/?category=woman").content.decode()  # told by identity: allowed
+    response = client.get("/people/?category=orphan")
+    assert response.status_code == 400 and "Your role may not see family links" in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(data_protection_officer_a)
+    assert api.get("/api/v1/persons/?category=orphan").status_code == 400
+    assert api.get("/api/v1/persons/?category=woman").status_code == 200
