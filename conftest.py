@@ -123,6 +123,12 @@ def statistician(make_user: Callable[..., User]) -> User:
 
 
 @pytest.fixture
+def data_protection_officer_a(make_user: Callable[..., User]) -> User:
+    """Answers lawful requests about persons whose cases agency A is responsible for."""
+    return make_user(Role.DATA_PROTECTION_OFFICER, username="data_protection_officer_a")
+
+
+@pytest.fixture
 def auditor(make_user: Callable[..., User]) -> User:
     return make_user(Role.AUDITOR, username="auditor")
 

@@ -113,7 +113,10 @@ def persons_visible_to(user: Any) -> QuerySet[Person]:
     scopes = _case_scopes(user)
     if not scopes:
         return Person.objects.none()
-    extra_ids = _extra_case_ids(user)
+    return Person.objects.filter(_persons_reached_q(user, scopes, _extra_case_ids(user)))
+
+
+def _persons_reached_q(user: Any, scopes: set[Scope], extra_ids: list[int]) -> Q:
     own_case = _reach_q(user, scopes, extra_ids, "case__")
     relative_of_subject = Relationship.objects.filter(object=OuterRef("pk")).filter(
         _reach_q(user, scopes, extra_ids, "subject__case__")
@@ -121,9 +124,30 @@ def persons_visible_to(user: Any) -> QuerySet[Person]:
     relative_of_object = Relationship.objects.filter(subject=OuterRef("pk")).filter(
         _reach_q(user, scopes, extra_ids, "object__case__")
     )
-    return Person.objects.filter(
-        own_case | (Q(case__isnull=True) & (Q(Exists(relative_of_subject)) | Q(Exists(relative_of_object))))
-    )
+    return own_case | (Q(case__isnull=True) & (Q(Exists(relative_of_subject)) | Q(Exists(relative_of_object))))
+
+
+def _scopes_granting(user: Any, data_class: DataClass, action: Action) -> set[Scope]:
+    rules = _active_rules(user)
+    return {rule.scope for rule in rules if action in rule.data.get(data_class, frozenset())} - {Scope.NONE}
+
+
+def holds_class(user: Any, data_class: DataClass, action: Action = Action.VIEW) -> bool:
+    """Whether any of the user's roles may `action` this class on some person (filters on a class ask this)."""
+    return bool(_scopes_granting(user, data_class, action))
+
+
+def persons_holding_class_q(user: Any, data_class: DataClass, action: Action = Action.VIEW) -> Q:
+    """The persons on whom the user may `action` this class, as a condition for the one set-based search query.
+
+    The same answer as `classes_by_person`, for the whole registry at once: only the roles granting the class
+    count, each through its own scope. A filter on a class (whereabouts) is combined with it, so it narrows only
+    among persons whose class the user may see and cannot be used to learn another person's value.
+    """
+    scopes = _scopes_granting(user, data_class, action)
+    if not scopes:
+        return Q(pk__in=[])
+    return _persons_reached_q(user, scopes, _extra_case_ids(user))
 
 
 def _relation_to_case(user: Any, case: Case, assigned_case_ids: set[int]) -> set[Scope]:

@@ -26,6 +26,7 @@ class Role(models.TextChoices):
     STATISTICIAN = "statistician", _("Statistician")
     AUDITOR = "auditor", _("Auditor")
     SYSTEM_ADMINISTRATOR = "system_administrator", _("System administrator")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
 
 
 class DataClass(models.TextChoices):
@@ -150,7 +151,6 @@ RULES: dict[Role, RoleRule] = {
             C.ASSIGN_CASE,
             C.VIEW_STATISTICS,
             C.MANAGE_RETENTION,
-            C.EXPORT_SUBJECT_DATA,
             C.DECIDE_BEST_INTERESTS,
             C.APPROVE_BREAK_GLASS,
         ),
@@ -201,4 +201,7 @@ RULES: dict[Role, RoleRule] = {
     Role.STATISTICIAN: rule(Scope.NONE, (C.VIEW_STATISTICS,)),
     Role.AUDITOR: rule(Scope.NONE, (C.VIEW_AUDIT,)),
     Role.SYSTEM_ADMINISTRATOR: rule(Scope.NONE, (C.MANAGE_USERS,)),
+    # Answers lawful requests (subject access): finds the person by name within the agency, sees identity only
+    # on screen; the export holds everything released (docs/decisions/0034).
+    Role.DATA_PROTECTION_OFFICER: rule(Scope.AGENCY, (C.EXPORT_SUBJECT_DATA,), identity="v"),
 }

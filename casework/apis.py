@@ -16,7 +16,7 @@ from audit.services import audit_record
 from casework import approvals, services
 from casework.break_glass import SENT_FOR_APPROVAL, break_glass_request
 from casework.models import ApprovalRequest, Case, CaseAssignment, CaseEvent, CaseNote
-from casework.selectors import readable_notes
+from casework.selectors import case_timeline, readable_notes
 from casework.transitions import TRANSITIONS, TRANSITIONS_BY_NAME, CaseState
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
@@ -68,7 +68,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseEvent
-        fields = ["id", "at", "actor", "kind", "from_state", "to_state", "summary", "reason"]
+        fields = ["id", "at", "actor", "kind", "data_class", "from_state", "to_state", "summary", "reason"]
 
 
 class NoteSerializer(serializers.ModelSerializer):
@@ -247,8 +247,18 @@ class CaseViewSet(viewsets.ViewSet):
     @extend_schema(parameters=[ID], responses=CaseEventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def timeline(self, request: Request, pk: str) -> Response:
+        """The latest lines of the case's timeline, only those of the data classes the user may see."""
         case = policy.case_for_user(request.user, pk)
-        return Response(CaseEventSerializer(case.events.select_related("actor")[:200], many=True).data)
+        classes = policy.visible_classes(request.user, case)
+        events = list(case_timeline(case, classes, limit=200))
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            obj=case,
+            person_id=case.person_id,
+            changes={"timeline": sorted({e.data_class for e in events})},
+        )
+        return Response(CaseEventSerializer(events, many=True).data)
 
     @extend_schema(methods=["GET"], parameters=[ID], responses=NoteSerializer(many=True))
     @extend_schema(methods=["POST"], parameters=[ID], request=NoteSerializer, responses={201: NoteSerializer})

@@ -111,16 +111,24 @@ class CaseEventKind(models.TextChoices):
 
 
 class CaseEvent(models.Model):
-    """One line of a case's timeline. Written by services only, never edited."""
+    """One line of a case's timeline. Written by services only, never edited.
+
+    A line carries the data class of what it tells ("Whereabouts recorded: Kentau" is location), and each
+    viewer is shown only the lines of classes they may see (casework.selectors.case_timeline). The default,
+    identity, is the class of the case itself: opening, state changes, assignments. Summary and reason are
+    encrypted at rest (core.crypto), like the notes: they can carry anything the staff typed.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     kind = models.CharField(max_length=16, choices=CaseEventKind.choices)
+    data_class = models.CharField(_("data class"), max_length=20, choices=DataClass.choices, default=DataClass.IDENTITY)
     from_state = models.CharField(max_length=20, choices=CaseState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=CaseState.choices, blank=True)
-    summary = models.CharField(max_length=300, blank=True)
-    reason = models.TextField(blank=True)
+    summary = EncryptedTextField(max_length=300, blank=True)
+    reason = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -246,6 +246,7 @@ def case_note_add(*, actor: Any, case: Case, data_class: str, text: str) -> Case
         case=case,
         actor=actor,
         kind=CaseEventKind.NOTE,
+        data_class=klass,  # the line tells that a note of this class exists: only for who may see the class
         summary=_("Note added: %(kind)s") % {"kind": klass.label},
     )
     return note

@@ -237,7 +237,9 @@ def best_interests_decide(
     changes = diff({}, snapshot(panel, DECISION_FIELDS), BestInterestsDecision.DATA_CLASSES)
     changes["members"] = [MASK, MASK]
     audit_record(actor=actor, action=AuditAction.CREATE, obj=panel, person_id=child.pk, changes=changes)
-    timeline_note(person=child, actor=actor, summary=_("Best-interests decision recorded"))
+    timeline_note(
+        person=child, actor=actor, summary=_("Best-interests decision recorded"), data_class=DataClass.CHILD_PROTECTION
+    )
     return panel
 
 
@@ -267,7 +269,9 @@ def consent_scan_attach(*, actor: Any, record: ConsentRecord, upload: Any) -> Co
     if old:
         storage = record.scan.storage
         transaction.on_commit(lambda: storage.delete(old))
-    timeline_note(person=record.person, actor=actor, summary=_("Signed consent receipt attached"))
+    timeline_note(
+        person=record.person, actor=actor, summary=_("Signed consent receipt attached"), data_class=DataClass.IDENTITY
+    )
     return record
 
 

@@ -73,6 +73,7 @@ USERS = [
     ("caseworker_ngo", "Aliya", "Pravo", "Pravo", "Nur-Sultan team", [Role.CASEWORKER]),
     ("supervisor", "Marat", "Supervisor", "MLSP", "Mangystau reintegration team", [Role.SUPERVISOR]),
     ("manager", "Gulnara", "Manager", "MLSP", None, [Role.AGENCY_MANAGER]),
+    ("dpo", "Aizhan", "Privacy", "MLSP", None, [Role.DATA_PROTECTION_OFFICER]),
     ("doctor", "Askar", "Doctor", "MoH", None, [Role.MEDICAL_OFFICER]),
     ("psychologist", "Indira", "Psychologist", "Aktau Centre", None, [Role.PSYCHOLOGIST]),
     ("lawyer", "Yerlan", "Legal", "NSC", None, [Role.LEGAL_OFFICER]),
@@ -175,6 +176,10 @@ class DemoBuilder:
 
     def staff(self) -> None:
         for username, first, last, agency, team, roles in USERS:
+            existing = User.objects.filter(username=username).first()
+            if existing is not None:  # topping up a demo loaded before a login was added (demo_staff_top_up)
+                self.users[username] = existing
+                continue
             user = User(
                 username=username,
                 first_name=first,
@@ -734,6 +739,15 @@ class DemoBuilder:
 
 def demo_present() -> bool:
     return Agency.objects.filter(name=DEMO_MARKER_AGENCY).exists()
+
+
+@transaction.atomic
+def demo_staff_top_up() -> None:
+    """Add the logins of USERS a demo loaded by an older version lacks (a role added since), nothing else."""
+    builder = DemoBuilder()
+    builder.agencies = {a.short_name: a for a in Agency.objects.all()}
+    builder.teams = {t.name: t for t in Team.objects.all()}
+    builder.staff()
 
 
 @transaction.atomic

@@ -83,6 +83,10 @@ def manifest_pdf(user: Any, wave: Wave, script: str) -> bytes:
     document.heading(_("Persons by family"))
     document.table(headings, rows, _widths(headings, manifest))
     document.signature_lines([_("Head of the escort team"), _("Checked by")])
+    # One entry names every person printed and those whose legal status was on the paper: a printed manifest
+    # leaves the system, so the log must say whose data it carried, not only how many rows.
+    listed = manifest.audit_persons()
+    legal = {"legal": ["printed", "printed"], "legal_status_printed_for": [None, listed["legal_status_of"]]}
     audit_record(
         actor=user,
         action=AuditAction.EXPORT,
@@ -90,7 +94,8 @@ def manifest_pdf(user: Any, wave: Wave, script: str) -> bytes:
         changes={
             "manifest": [None, "pdf"],
             "members_printed": [None, manifest.shown],
-            **({"legal": ["printed", "printed"]} if manifest.show_legal else {}),
+            "persons_printed": [None, listed["persons"]],
+            **(legal if manifest.show_legal else {}),
         },
     )
     return document.render()

@@ -186,6 +186,12 @@ class Manifest:
     def rows(self) -> list[ManifestRow]:
         return [row for group in self.groups for row in group]
 
+    def audit_persons(self) -> dict[str, list[int]]:
+        """Who was listed, and whose legal status appeared, for the one audit entry of a view or a print."""
+        listed = sorted(row.person.pk for row in self.rows)
+        legal = sorted(row.person.pk for row in self.rows if row.legal is not None) if self.show_legal else []
+        return {"persons": listed, "legal_status_of": legal}
+
 
 def _documents_text(person: Person) -> str:
     documents: list[IdentityDocument] = list(person.documents.all())
@@ -319,9 +325,11 @@ def _role(pid: int, links: Any, guardian_of: dict[int, int], on_wave: set[int]) 
 
 def manifest_viewed(user: Any, manifest: Manifest) -> None:
     """A wave's manifest was shown: one audit entry (legal statuses are a sensitive class)."""
-    changes: dict[str, Any] = {"members_shown": [None, manifest.shown]}
+    listed = manifest.audit_persons()
+    changes: dict[str, Any] = {"members_shown": [None, manifest.shown], "persons_shown": [None, listed["persons"]]}
     if manifest.show_legal:
         changes["legal"] = ["viewed", "viewed"]
+        changes["legal_status_shown_for"] = [None, listed["legal_status_of"]]
     audit_record(actor=user, action=AuditAction.VIEW, obj=manifest.wave, changes=changes)
 
 

@@ -345,7 +345,7 @@ class PersonViewSet(viewsets.ViewSet):
     )
     @action(detail=True, methods=["post"], url_path="subject-export")
     def subject_export(self, request: Request, pk: str) -> Response:
-        """Everything held about the person, for a lawful request (agency managers). Needs a fresh code."""
+        """Everything held about the person, for a lawful request (data protection officers). Needs a fresh code."""
         # Authorise before reading the body: an outsider learns nothing, not even that a code is wanted.
         if not policy.has_capability(request.user, Capability.EXPORT_SUBJECT_DATA):
             raise refuse()

@@ -5,10 +5,12 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from access import policy
 from access.rules import Action, Capability, DataClass
@@ -16,7 +18,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from casework.approvals import may_decide
 from casework.models import ApprovalRequest, Case, CaseEvent, CaseNote
-from casework.selectors import Staffing, case_staffing, readable_notes
+from casework.selectors import Staffing, case_staffing, case_timeline, readable_notes
 from casework.services import transitions_allowed
 from casework.transitions import Transition
 from people.categories import Categories, categories_for
@@ -117,13 +119,27 @@ def _matching_persons(user: Any, *, query: str, category: str, state: str, place
     if query.strip():
         persons = persons.filter(_token_filter(query))
     if category:
-        persons = persons.filter(_category_filter(category, timezone.localdate()))
+        condition = _category_filter(category, timezone.localdate())
+        if category == Category.ORPHAN:  # told by the family links: a filter of the family class
+            refusal = _("Your role may not see family links: search without the orphan category.")
+            condition &= _within_class(user, DataClass.FAMILY, "category", refusal)
+        persons = persons.filter(condition)
     if state:
         persons = persons.filter(case__state=state)
     if place_id:
         here = Presence.objects.filter(place_id=place_id, until__isnull=True).values("person_id")
-        persons = persons.filter(id__in=here)
+        refusal = _("Your role may not see whereabouts: search without a place.")
+        persons = persons.filter(_within_class(user, DataClass.LOCATION, "place", refusal) & Q(id__in=here))
     return persons.order_by("-id")
+
+
+def _within_class(user: Any, data_class: DataClass, field_name: str, refusal: str) -> Q:
+    """The condition a filter on a data class must go with: refused (ValidationError on the field) to a user whose
+    roles grant the class nowhere, else limited to the persons whose class the user may see, so the filter can
+    never tell something about a person the user may not know (who is in Kentau, who is an orphan)."""
+    if not policy.holds_class(user, data_class):
+        raise ValidationError({field_name: refusal})
+    return policy.persons_holding_class_q(user, data_class)
 
 
 def person_search(
@@ -346,8 +362,6 @@ def _households(user: Any, person: Person, script: str) -> list[HouseholdView]:
 
 
 def _inverse_label(kind: str, sex: str) -> str:
-    from django.utils.translation import gettext as _
-
     if kind in PARENT_KINDS:
         return _("Daughter") if sex == "F" else _("Son") if sex == "M" else _("Child")
     if kind == RelationshipKind.GRANDPARENT:
@@ -389,7 +403,7 @@ def person_view(user: Any, person_id: Any) -> PersonView:
         if DataClass.IDENTITY in case_classes:
             view.case = case
             view.transitions = transitions_allowed(user, case)
-            view.timeline = list(case.events.select_related("actor")[:100])
+            view.timeline = list(case_timeline(case, case_classes))
             view.notes = list(readable_notes(user, case, case_classes).select_related("author"))
             view.approvals = [
                 (r, may_decide(user, r))

@@ -163,11 +163,17 @@ def person_update(
             changes=changes,
             reason=reason,
         )
-        timeline_note(
-            person=person,
-            actor=actor,
-            summary=_("Personal details changed: %(fields)s") % {"fields": ", ".join(sorted(changes))},
-        )
+        # One line per class of the fields changed: a change of phone is contact, not for every viewer.
+        by_class: dict[DataClass, list[str]] = {}
+        for name in sorted(changes):
+            by_class.setdefault(Person.DATA_CLASSES.get(name, DataClass.IDENTITY), []).append(name)
+        for klass, names in by_class.items():
+            timeline_note(
+                person=person,
+                actor=actor,
+                summary=_("Personal details changed: %(fields)s") % {"fields": ", ".join(names)},
+                data_class=klass,
+            )
     return person
 
 
@@ -196,7 +202,7 @@ def _name_create(actor: Any, person: Person, fields: dict[str, Any]) -> PersonNa
 def name_add(*, actor: Any, person: Person, **fields: Any) -> PersonName:
     policy.require_change(actor, person, DataClass.IDENTITY)
     name = _name_create(actor, person, fields)
-    timeline_note(person=person, actor=actor, summary=_("Name added"))
+    timeline_note(person=person, actor=actor, summary=_("Name added"), data_class=DataClass.IDENTITY)
     return name
 
 
@@ -215,7 +221,7 @@ def name_remove(*, actor: Any, name: PersonName, reason: str = "") -> None:
         reason=reason,
     )
     name.delete()
-    timeline_note(person=person, actor=actor, summary=_("Name removed"))
+    timeline_note(person=person, actor=actor, summary=_("Name removed"), data_class=DataClass.IDENTITY)
 
 
 # --- documents and citizenship ---------------------------------------------------------------------------------
@@ -256,7 +262,7 @@ def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocume
     if "number" in changes:  # encrypted at rest: a copy in clear in the audit log would defeat that
         changes["number"] = [None, MASK]
     audit_record(actor=actor, action=AuditAction.CREATE, obj=document, person_id=person.pk, changes=changes)
-    timeline_note(person=person, actor=actor, summary=_("Identity document added"))
+    timeline_note(person=person, actor=actor, summary=_("Identity document added"), data_class=DataClass.IDENTITY)
     return document
 
 
@@ -319,7 +325,7 @@ def _relationship_create(actor: Any, subject: Person, obj: Person, kind: str, ba
         },
     )
     for person in (subject, obj):
-        timeline_note(person=person, actor=actor, summary=_("Family link recorded"))
+        timeline_note(person=person, actor=actor, summary=_("Family link recorded"), data_class=DataClass.FAMILY)
     return relationship
 
 
@@ -397,7 +403,12 @@ def presence_record(*, actor: Any, person: Person, place: Place, since: date, so
         person_id=person.pk,
         changes={"place": [None, place.pk], "since": [None, since.isoformat()], "source": [None, source]},
     )
-    timeline_note(person=person, actor=actor, summary=_("Whereabouts recorded: %(place)s") % {"place": place.name})
+    timeline_note(
+        person=person,
+        actor=actor,
+        summary=_("Whereabouts recorded: %(place)s") % {"place": place.name},
+        data_class=DataClass.LOCATION,
+    )
     return presence
 
 
@@ -419,7 +430,12 @@ def household_create(*, actor: Any, name: str, head: Person) -> Household:
         person_id=head.pk,
         changes={"name": [None, household.name], "head": [None, head.pk]},
     )
-    timeline_note(person=head, actor=actor, summary=_("Household started: %(name)s") % {"name": household.name})
+    timeline_note(
+        person=head,
+        actor=actor,
+        summary=_("Household started: %(name)s") % {"name": household.name},
+        data_class=DataClass.FAMILY,
+    )
     return household
 
 
@@ -439,7 +455,12 @@ def household_member_add(*, actor: Any, household: Household, person: Person) ->
         person_id=person.pk,
         changes={"household": [None, household.pk]},
     )
-    timeline_note(person=person, actor=actor, summary=_("Joined household: %(name)s") % {"name": household.name})
+    timeline_note(
+        person=person,
+        actor=actor,
+        summary=_("Joined household: %(name)s") % {"name": household.name},
+        data_class=DataClass.FAMILY,
+    )
     return membership
 
 
@@ -476,7 +497,7 @@ def photo_set(*, actor: Any, person: Person, upload: Any) -> Person:
     )
     if old:
         transaction.on_commit(lambda: person.photo.storage.delete(old))
-    timeline_note(person=person, actor=actor, summary=_("Photo added"))
+    timeline_note(person=person, actor=actor, summary=_("Photo added"), data_class=DataClass.IDENTITY)
     return person
 
 
@@ -525,7 +546,9 @@ def document_scan_attach(*, actor: Any, document: IdentityDocument, upload: Any)
     if old:
         storage = document.scan.storage
         transaction.on_commit(lambda: storage.delete(old))
-    timeline_note(person=person, actor=actor, summary=_("Scan of an identity document attached"))
+    timeline_note(
+        person=person, actor=actor, summary=_("Scan of an identity document attached"), data_class=DataClass.IDENTITY
+    )
     return document
 
 

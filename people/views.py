@@ -44,18 +44,23 @@ def person_search(request: HttpRequest) -> HttpResponse:
     if not policy.reaches_cases(request.user):
         raise refuse(_("Your role does not work with individual persons."))
     form = SearchForm(request.GET or None)
-    page = None
+    page, status = None, 200
     if form.is_valid() or not request.GET:
         filters = _search_filters(form.cleaned_data if request.GET else {})
-        page = selectors.person_search(request.user, page_number=request.GET.get("page", 1), **filters)
+        try:
+            page = selectors.person_search(request.user, page_number=request.GET.get("page", 1), **filters)
+        except ValidationError as error:  # a filter on a class the user may not see: refused, not ignored
+            add_service_errors(form, error)
+            status = 400
     context = {
         "form": form,
         "page": page,
         "script": preferred_script(request),
         "may_export": policy.may_export(request.user),
+        "may_filter_place": policy.holds_class(request.user, DataClass.LOCATION),
     }
     template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 def _search_filters(data: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +82,10 @@ def person_export(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     if request.GET and not form.is_valid():
         return HttpResponseBadRequest(_("Check the search fields."))
-    rows = selectors.person_export(request.user, **_search_filters(form.cleaned_data if request.GET else {}))
+    try:
+        rows = selectors.person_export(request.user, **_search_filters(form.cleaned_data if request.GET else {}))
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="zhusan-persons.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the Cyrillic and Arabic names as UTF-8

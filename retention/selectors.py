@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps as django_apps
@@ -54,8 +55,9 @@ def retention_due(today: date | None = None) -> list[RetentionDue]:
 def subject_export(actor: Any, person_id: Any) -> dict[str, Any]:
     """Everything held about one person, for a lawful request (subject access). Audited as an export.
 
-    Taken by a role with the export-subject-data capability, within its reach; all classes are included,
-    because the request is for everything held.
+    Taken by a role with the export-subject-data capability (the data protection officer), within its reach;
+    all classes are included, because the request is for everything held, but never a genetic result a second
+    analyst has not released: until then it is not a result (docs/decisions/0034).
     """
     if not policy.has_capability(actor, Capability.EXPORT_SUBJECT_DATA):
         raise refuse()
@@ -118,8 +120,14 @@ def subject_export(actor: Any, person_id: Any) -> dict[str, Any]:
             "responsible_agency": str(case.responsible_agency),
             "opened_at": _plain(case.opened_at),
             "evacuated_on": _plain(case.evacuated_on),
-            "timeline": [{"at": _plain(e.at), "summary": e.summary, "reason": e.reason} for e in case.events.all()],
-            "notes": [{"kind": n.data_class, "at": _plain(n.created_at), "text": n.text} for n in case.notes.all()],
+            "timeline": [
+                {"at": _plain(e.at), "class": e.data_class, "summary": e.summary, "reason": e.reason}
+                for e in case.events.all()
+            ],
+            "notes": [
+                {"kind": n.data_class, "at": _plain(n.created_at), "text": n.text}
+                for n in case.notes.exclude(data_class=DataClass.GENETIC, released_at__isnull=True)
+            ],
         }
     for row in held["processing"]:
         row["at"] = _plain(row["at"])
@@ -171,4 +179,7 @@ def _programme_records(person: Person) -> dict[str, list[dict[str, Any]]]:
 
 
 def _plain(value: Any) -> Any:
+    """A value JSON can hold as is: dates as ISO text, decimals (growth measurements) as exact text."""
+    if isinstance(value, Decimal):
+        return str(value)
     return value.isoformat() if hasattr(value, "isoformat") else value

@@ -64,6 +64,34 @@ def test_the_pdf_is_a_pdf_and_its_printing_is_audited(planned: tuple[Wave, list[
     assert entry.changes["members_printed"] == [None, 4]
 
 
+def test_the_printing_entry_names_each_person_printed_and_whose_legal_status_was_printed(
+    planned: tuple[Wave, list[Family]], make_user: Callable[..., User], legal_records: None
+) -> None:
+    wave, families = planned
+    lawyer = make_user(Role.LEGAL_OFFICER)
+    CaseAssignment.objects.create(case=families[1].mother, user=lawyer, purpose="Legal assessment")
+    CaseAssignment.objects.create(case=families[0].mother, user=lawyer, purpose="Travel list")
+    mother_without_record = families[0].mother
+    LegalAssessment.objects.filter(person_id=mother_without_record.person_id).delete()
+    before = AuditEntry.objects.count()
+    manifest_pdf(lawyer, wave, "latn")
+    assert AuditEntry.objects.count() == before + 1
+    entry = AuditEntry.objects.get(action="export", object_type="operations.wave", actor=lawyer)
+    printed = sorted([families[0].mother.person_id, families[1].mother.person_id])
+    assert entry.changes["persons_printed"] == [None, printed]
+    assert entry.changes["legal_status_printed_for"] == [None, [families[1].mother.person_id]]
+
+
+def test_a_printing_without_the_legal_column_names_the_persons_and_no_legal_status(
+    planned: tuple[Wave, list[Family]], supervisor_a: User, legal_records: None
+) -> None:
+    wave, families = planned
+    manifest_pdf(supervisor_a, wave, "latn")
+    entry = AuditEntry.objects.get(action="export", object_type="operations.wave")
+    assert entry.changes["persons_printed"] == [None, sorted(p for f in families for p in f.person_ids)]
+    assert "legal_status_printed_for" not in entry.changes
+
+
 def test_the_pdf_download_is_an_attachment(planned: tuple[Wave, list[Family]], supervisor_a: User) -> None:
     wave, _ = planned
     client = Client()
@@ -102,6 +130,7 @@ def test_a_legal_officer_sees_the_legal_status_of_the_persons_assigned_to_them_o
     assert "Under investigation" in page and "Mother1 Family" not in page
     viewed = AuditEntry.objects.filter(action="view", object_type="operations.wave", actor=lawyer).last()
     assert viewed is not None and viewed.changes["legal"] == ["viewed", "viewed"]
+    assert viewed.changes["legal_status_shown_for"] == [None, [families[1].mother.person_id]]
 
 
 def test_members_are_printed_in_their_scripts(

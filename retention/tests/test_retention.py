@@ -1,17 +1,20 @@
 """Retention per data class, legal holds, anonymisation of closed cases, and the subject access export."""
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.http import Http404
+from django.test import Client
 from django.utils import timezone
 
 from access.models import User
 from access.rules import Role
 from audit.models import AuditAction, AuditEntry
-from casework.models import Case, CaseAssignment
+from casework.models import Case, CaseAssignment, CaseNote
 from casework.services import case_note_add
 from casework.transitions import CaseState
 from conftest import latin
@@ -25,6 +28,11 @@ from retention.services import case_anonymise, legal_hold_lift, legal_hold_place
 @pytest.fixture
 def manager(make_user: Callable[..., User]) -> User:
     return make_user(Role.AGENCY_MANAGER)
+
+
+@pytest.fixture
+def dpo(data_protection_officer_a: User) -> User:
+    return data_protection_officer_a
 
 
 def _closed_years_ago(case: Case, years: int) -> Case:
@@ -88,13 +96,13 @@ def test_a_caseworker_cannot_anonymise(register: Callable[..., Case], caseworker
 
 
 def test_the_subject_export_holds_everything_and_is_audited(
-    register: Callable[..., Case], manager: User, caseworker_b: User
+    register: Callable[..., Case], dpo: User, caseworker_b: User
 ) -> None:
     case = register(latin("Aigerim", "Nurlanova"))
-    held = subject_export(manager, case.person_id)
+    held = subject_export(dpo, case.person_id)
     assert held["names"][0]["given"] == "Aigerim"
     assert held["case"]["number"] == case.number
-    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, person_id=case.person_id, actor=manager).exists()
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, person_id=case.person_id, actor=dpo).exists()
     with pytest.raises(PermissionDenied):
         subject_export(caseworker_b, case.person_id)
 
@@ -105,9 +113,7 @@ def test_retention_periods_are_data_for_every_class(db: None) -> None:
     assert set(RetentionRule.objects.values_list("data_class", flat=True)) == set(DataClass.values)
 
 
-def test_sensitive_api_exports_need_a_fresh_code(
-    register: Callable[..., Case], manager: User, caseworker_a: User
-) -> None:
+def test_sensitive_api_exports_need_a_fresh_code(register: Callable[..., Case], dpo: User, caseworker_a: User) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from rest_framework.test import APIClient
 
@@ -115,10 +121,10 @@ def test_sensitive_api_exports_need_a_fresh_code(
 
     case = register()
     api = APIClient()
-    api.force_authenticate(manager)
+    api.force_authenticate(dpo)
     url = f"/api/v1/persons/{case.person_id}/subject-export/"
     assert api.post(url, {"code": "123456"}, format="json").status_code == 403
-    device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    device = TOTPDevice.objects.create(user=dpo, name="phone", confirmed=True)
     response = api.post(url, {"code": current_code(device)}, format="json")
     assert response.status_code == 200 and response.json()["case"]["number"] == case.number
     worker = APIClient()
@@ -130,7 +136,7 @@ def test_sensitive_api_exports_need_a_fresh_code(
 
 
 def test_the_subject_export_holds_the_programme_records_too(
-    register: Callable[..., Case], manager: User, caseworker_a: User
+    register: Callable[..., Case], dpo: User, caseworker_a: User
 ) -> None:
     from datetime import date
 
@@ -154,7 +160,66 @@ def test_the_subject_export_holds_the_programme_records_too(
         place=aktau,
         recorded_by=caseworker_a,
     )
-    held = subject_export(manager, case.person_id)["programme"]
+    held = subject_export(dpo, case.person_id)["programme"]
     legal = held["reception.legalassessment"]
     assert legal[0]["status"] == LegalStatus.UNDER_INVESTIGATION and legal[0]["notes"] == "Interviewed twice"
     assert held["reception.quarantine"][0]["starts_on"] == "2019-01-06"
+
+
+def test_an_agency_manager_may_not_export_everything_held_about_a_person(
+    register: Callable[..., Case], manager: User
+) -> None:
+    case = register()
+    with pytest.raises(PermissionDenied):
+        subject_export(manager, case.person_id)
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT, actor=manager).exists()
+    client = Client()
+    client.force_login(manager)
+    assert client.get(f"/people/{case.person_id}/everything-held.json").status_code == 403
+
+
+def test_a_data_protection_officer_answers_for_persons_of_their_own_agency_only(
+    register: Callable[..., Case], dpo: User, caseworker_b: User
+) -> None:
+    own = register()
+    other = register(actor=caseworker_b)
+    assert subject_export(dpo, own.person_id)["case"]["number"] == own.number
+    with pytest.raises(Http404):
+        subject_export(dpo, other.person_id)
+
+
+def test_the_subject_export_leaves_out_genetic_results_not_yet_released(
+    register: Callable[..., Case], dpo: User, make_user: Callable[..., User]
+) -> None:
+    case = register()
+    analyst = make_user(Role.LAB_ANALYST)
+    CaseAssignment.objects.create(case=case, user=analyst, purpose="kinship")
+    released = case_note_add(actor=analyst, case=case, data_class="genetic", text="Kinship confirmed")
+    CaseNote.objects.filter(pk=released.pk).update(released_at=timezone.now())
+    case_note_add(actor=analyst, case=case, data_class="genetic", text="Unchecked: mother excluded")
+    notes = subject_export(dpo, case.person_id)["case"]["notes"]
+    assert [n["text"] for n in notes] == ["Kinship confirmed"]
+
+
+def test_the_everything_held_file_answers_for_a_person_with_a_growth_measurement(
+    register: Callable[..., Case], dpo: User, caseworker_a: User
+) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from reception.models import GrowthMeasurement
+
+    case = register(born=date(2017, 3, 1))
+    GrowthMeasurement.objects.create(
+        person=case.person,
+        measured_on=date(2019, 1, 10),
+        weight_kg=Decimal("12.40"),
+        height_cm=Decimal("90.5"),
+        recorded_by=caseworker_a,
+    )
+    client = Client()
+    client.force_login(dpo)
+    response = client.get(f"/people/{case.person_id}/everything-held.json")
+    assert response.status_code == 200
+    growth = json.loads(response.content)["programme"]["reception.growthmeasurement"][0]
+    assert (growth["weight_kg"], growth["height_cm"]) == ("12.40", "90.5")

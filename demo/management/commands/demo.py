@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from access.mfa import recovery_codes_renew, totp_secret_base32
 from access.models import ApiToken, User
 from access.tokens import _hash, api_token_create
-from demo.builder import USERS, build_demo, demo_present
+from demo.builder import USERS, build_demo, demo_present, demo_staff_top_up
 
 
 class Command(BaseCommand):
@@ -30,7 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if demo_present():
-            self.stdout.write("Demo data already loaded: nothing added.")
+            demo_staff_top_up()
+            self.stdout.write("Demo data already loaded: nothing added but logins of roles added since.")
         else:
             build_demo()
             self.stdout.write(self.style.SUCCESS("Demo data set loaded."))
