@@ -15,6 +15,7 @@ from casework import approvals, services
 from casework.models import ApprovalRequest, Case, CaseAssignment, CaseEvent, CaseNote
 from casework.selectors import readable_notes
 from casework.transitions import TRANSITIONS, TRANSITIONS_BY_NAME, CaseState
+from core.api import numbered_page
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
@@ -172,7 +173,7 @@ class CaseViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("state", str, enum=CaseState.values), OpenApiParameter("page", int)],
-        responses=CaseSerializer(many=True),
+        responses=numbered_page("PaginatedCaseList", CaseSerializer),
     )
     def list(self, request: Request) -> Response:
         cases = policy.cases_visible_to(request.user).order_by("number")
