@@ -321,7 +321,20 @@ def document_number_review_open(*, actor: Any, document: IdentityDocument, held_
 
     Called outside the refused write's transaction, so the task is committed although the document is not.
     The officers of the civil registry are told (every registry officer when no civil registry is set up);
-    the notification and the audit row name neither the number nor the persons."""
+    the notification and the audit row name neither the number nor the persons. Asking again for the same
+    person while the review is open adds an audit row to that review, not a second task."""
+    waiting = DocumentNumberReview.objects.filter(
+        doc_type=document.doc_type,
+        issuing_state=document.issuing_state,
+        number_index=blind_index(document.number),
+        requested_for=document.person,
+        resolved_at__isnull=True,
+    ).first()
+    if waiting is not None:
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=waiting, person_id=document.person.pk, reason="asked again"
+        )
+        return waiting
     review = DocumentNumberReview.objects.create(
         doc_type=document.doc_type,
         issuing_state=document.issuing_state,

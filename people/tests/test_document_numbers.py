@@ -100,3 +100,17 @@ def test_a_new_number_is_recorded_without_a_review(
     services.document_add(actor=caseworker_b, person=person_b, doc_type="passport", number="N7654321", status="valid")
     assert IdentityDocument.objects.filter(person=person_b).count() == 1
     assert not DocumentNumberReview.objects.exists()
+
+
+def test_asking_again_while_the_review_is_open_adds_no_second_task(
+    passport_of_agency_a: Person, register: Callable[..., Case], caseworker_b: User, civil_registry_officer: User
+) -> None:
+    person_b = register(latin("Dinara", "Seitkali"), actor=caseworker_b).person
+    for number in ("N1234567", "n 123 4567"):
+        with pytest.raises(ValidationError) as refused:
+            services.document_add(
+                actor=caseworker_b, person=person_b, doc_type="passport", number=number, status="valid"
+            )
+        assert refused.value.message_dict["number"] == [SENT_FOR_REVIEW]
+    assert DocumentNumberReview.objects.count() == 1 and Notification.objects.count() == 1
+    assert AuditEntry.objects.filter(object_type="people.documentnumberreview").count() == 2
