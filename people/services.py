@@ -28,6 +28,7 @@ from people.family import best_birth_date, check_relationship
 from people.models import (
     BirthDatePrecision,
     CitizenshipEvidence,
+    DocumentNumberOutcome,
     DocumentNumberReview,
     Household,
     HouseholdMember,
@@ -580,6 +581,31 @@ def photo_set(*, actor: Any, person: Person, upload: Any) -> Person:
         transaction.on_commit(lambda: person.photo.storage.delete(old))
     timeline_note(person=person, actor=actor, summary=_("Photo added"))
     return person
+
+
+@transaction.atomic
+def document_number_review_resolve(*, actor: Any, review: DocumentNumberReview, outcome: str) -> DocumentNumberReview:
+    """Settle a review: only a civil registry officer, only once. What follows (merging two records, correcting a
+    number) is done through the ordinary services by whoever may; the review records the finding."""
+    if Role.REGISTRY_OFFICER not in getattr(actor, "role_set", frozenset()) or not policy.has_accepted_current_nda(
+        actor
+    ):
+        raise refuse(_("Only a civil registry officer settles a document number review."))
+    review = DocumentNumberReview.objects.select_for_update().get(pk=review.pk)
+    if review.resolved_at is not None:
+        raise ValidationError({"outcome": _("This review has already been settled.")})
+    if outcome not in DocumentNumberOutcome.values:
+        raise ValidationError({"outcome": _("Choose one of the outcomes.")})
+    review.outcome, review.resolved_at = outcome, timezone.now()
+    review.save(update_fields=["outcome", "resolved_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=review,
+        person_id=review.requested_for_id,
+        changes={"outcome": [None, outcome]},
+    )
+    return review
 
 
 # --- scans of identity documents -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.test import APIClient
 
 from access.models import Agency, AgencyKind, Notification, User
@@ -114,3 +114,25 @@ def test_asking_again_while_the_review_is_open_adds_no_second_task(
         assert refused.value.message_dict["number"] == [SENT_FOR_REVIEW]
     assert DocumentNumberReview.objects.count() == 1 and Notification.objects.count() == 1
     assert AuditEntry.objects.filter(object_type="people.documentnumberreview").count() == 2
+
+
+def test_only_a_registry_officer_settles_a_review_and_only_once(
+    passport_of_agency_a: Person,
+    register: Callable[..., Case],
+    caseworker_b: User,
+    civil_registry_officer: User,
+) -> None:
+    person_b = register(latin("Dinara", "Seitkali"), actor=caseworker_b).person
+    with pytest.raises(ValidationError):
+        services.document_add(
+            actor=caseworker_b, person=person_b, doc_type="passport", number="N1234567", status="valid"
+        )
+    review = DocumentNumberReview.objects.get()
+    with pytest.raises(PermissionDenied):
+        services.document_number_review_resolve(actor=caseworker_b, review=review, outcome="wrong_number")
+    settled = services.document_number_review_resolve(
+        actor=civil_registry_officer, review=review, outcome="wrong_number"
+    )
+    assert settled.outcome == "wrong_number" and settled.resolved_at is not None
+    with pytest.raises(ValidationError):
+        services.document_number_review_resolve(actor=civil_registry_officer, review=review, outcome="same_person")
