@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from access.mfa import has_second_factor
 from access.policy import has_accepted_current_nda
+from core.api import error_body
 
 # Paths a user who has not accepted the NDA may still reach: nothing here shows personal data.
 _OPEN_PREFIXES = ("/accounts/", "/nda/", "/i18n/", "/static/", "/api/", "/healthz")
@@ -52,7 +53,7 @@ class SecondFactorRequiredMiddleware:
         user: Any = request.user  # OTPMiddleware adds is_verified()
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(_BEFORE_SECOND_FACTOR):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": str(_("Give your second factor first."))}, status=403)
+                return JsonResponse(error_body(_("Give your second factor first.")), status=403)
             target = "second-factor-verify" if has_second_factor(user) else "second-factor-setup"
             return redirect(f"{reverse(target)}?next={request.path}")
         return self.get_response(request)
@@ -76,7 +77,7 @@ class SessionTimeoutMiddleware:
             if now - seen_at > settings.ZHUSAN_IDLE_SECONDS or now - login_at > settings.ZHUSAN_SESSION_MAX_SECONDS:
                 logout(request)
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": str(_("Your session has ended: log in again."))}, status=401)
+                    return JsonResponse(error_body(_("Your session has ended: log in again.")), status=401)
                 messages.info(request, _("Your session has ended: log in again."))
                 return redirect(f"{reverse('login')}?next={request.path}")
             request.session[SEEN_AT] = now

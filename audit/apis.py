@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from audit.models import AuditAction, AuditEntry
 from audit.selectors import audit_entries, changed_fields
+from core.api import numbered_page
 from core.errors import MAX_ID
 
 
@@ -44,7 +45,10 @@ class AuditFilterSerializer(serializers.Serializer):
 class AuditViewSet(viewsets.ViewSet):
     """The audit log, for auditors only. Read-only: no endpoint changes or deletes an entry."""
 
-    @extend_schema(parameters=[AuditFilterSerializer], responses=AuditEntrySerializer(many=True))
+    @extend_schema(
+        parameters=[AuditFilterSerializer, OpenApiParameter("page", int)],
+        responses=numbered_page("PaginatedAuditEntryList", AuditEntrySerializer),
+    )
     def list(self, request: Request) -> Response:
         filters = AuditFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -18,6 +18,7 @@ from casework.break_glass import SENT_FOR_APPROVAL, break_glass_request
 from casework.models import ApprovalRequest, Case, CaseAssignment, CaseEvent, CaseNote
 from casework.selectors import case_timeline, readable_notes
 from casework.transitions import TRANSITIONS, TRANSITIONS_BY_NAME, CaseState
+from core.api import numbered_page
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
@@ -203,7 +204,7 @@ class CaseViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("state", str, enum=CaseState.values), OpenApiParameter("page", int)],
-        responses=CaseSerializer(many=True),
+        responses=numbered_page("PaginatedCaseList", CaseSerializer),
     )
     def list(self, request: Request) -> Response:
         cases = policy.cases_visible_to(request.user).order_by("number")

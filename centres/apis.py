@@ -42,6 +42,7 @@ from centres.serializers import (
     CentreStayInputSerializer,
     CentreStaySerializer,
 )
+from core.api import one_page
 from core.errors import refuse
 from core.http import preferred_script
 from people.models import Person, Place
@@ -160,13 +161,15 @@ class StayViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[CentreStayFilterSerializer],
-        responses=inline_serializer(
-            "CentreStayPage",
-            {
-                "count": serializers.IntegerField(),
-                "page": serializers.IntegerField(),
-                "results": CentreStaySerializer(many=True),
-            },
+        responses=one_page(
+            inline_serializer(
+                "CentreStayPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "page": serializers.IntegerField(),
+                    "results": CentreStaySerializer(many=True),
+                },
+            )
         ),
     )
     def list(self, request: Request) -> Response:

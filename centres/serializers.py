@@ -13,6 +13,7 @@ from centres.models import (
     Stay,
     StayKind,
 )
+from core.api import LocalTimeField
 from core.errors import MAX_ID
 from people.serializers import ClassifiedSerializer
 
@@ -189,6 +190,9 @@ class CentreMemberInputSerializer(serializers.Serializer):
 
 
 class CentreSessionSerializer(serializers.ModelSerializer):
+    starts_at = LocalTimeField()
+    ends_at = LocalTimeField()
+
     class Meta:
         model = Session
         fields = ["id", "centre", "group", "on", "starts_at", "ends_at", "kind", "specialist", "topic"]
@@ -198,8 +202,8 @@ class CentreSessionInputSerializer(serializers.Serializer):
     centre = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     group = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     on = serializers.DateField()
-    starts_at = serializers.TimeField()
-    ends_at = serializers.TimeField()
+    starts_at = LocalTimeField()
+    ends_at = LocalTimeField()
     kind = serializers.ChoiceField(choices=SessionKind.choices)
     specialist = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     topic = serializers.CharField(max_length=300)

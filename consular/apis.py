@@ -29,6 +29,7 @@ from consular.serializers import (
     TravelInputSerializer,
     WithdrawInputSerializer,
 )
+from core.api import numbered_page
 from people.models import Person
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
@@ -76,7 +77,7 @@ class SelfReturnViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("status", str, enum=SelfReturnStatus.values), OpenApiParameter("page", int)],
-        responses=SelfReturnSerializer(many=True),
+        responses=numbered_page("PaginatedSelfReturnList", SelfReturnSerializer),
     )
     def list(self, request: Request) -> Response:
         selectors.require_consular_work(request.user)

@@ -30,7 +30,7 @@ from consular.models import (
 )
 from core.errors import Conflict, refuse
 from people.models import CitizenshipStatus, DocumentStatus, DocumentType, Person, Place, PlaceKind, Presence
-from people.services import EARLIEST_DATE, document_add, presence_record
+from people.services import EARLIEST_DATE, document_add, document_number_check, presence_record
 
 # States from which a consular request can start a case on its way home; later ones are already on it.
 STARTABLE_STATES = (CaseState.IDENTIFIED, CaseState.CONSENT_PENDING, CaseState.CONSENTED)
@@ -289,7 +289,6 @@ def restoration_request(
     return restoration
 
 
-@transaction.atomic
 def restoration_issue(
     *,
     actor: Any,
@@ -301,7 +300,41 @@ def restoration_issue(
     expected_version: int | None = None,
 ) -> DocumentRestoration:
     """Record that the restored document was issued: the document itself goes to the person's record through
-    people.services.document_add (number encrypted, never in clear in the audit log)."""
+    people.services.document_add (number encrypted, never in clear in the audit log).
+
+    A number already held is refused before the transaction opens, so the review task a number held out of
+    the actor's reach opens is kept (people.services.document_number_check)."""
+    _require_caseworker(actor, restoration.request.case)
+    if number.strip():
+        document_number_check(
+            actor=actor,
+            person=restoration.person,
+            doc_type=restoration.doc_type,
+            issuing_state=issuing_state,
+            number=number.strip(),
+        )
+    return _restoration_issue(
+        actor=actor,
+        restoration=restoration,
+        issued_on=issued_on,
+        number=number,
+        issuing_state=issuing_state,
+        expires_on=expires_on,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def _restoration_issue(
+    *,
+    actor: Any,
+    restoration: DocumentRestoration,
+    issued_on: date,
+    number: str,
+    issuing_state: Place | None,
+    expires_on: date | None,
+    expected_version: int | None,
+) -> DocumentRestoration:
     request = _locked(restoration.request, expected_version)
     _require_caseworker(actor, request.case)
     _require_open(request)

@@ -3,6 +3,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from core.api import not_found_body
+
 
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -23,6 +25,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404 in the shape the caller reads: JSON under /api/, the page elsewhere. Says nothing about why."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
+        return JsonResponse(not_found_body(), status=404)
     html = loader.get_template("404.html").render({}, request)
     return HttpResponse(html, status=404)

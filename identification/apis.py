@@ -76,12 +76,14 @@ class IdentificationListViewSet(viewsets.ViewSet):
         payload = IdentificationListInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         created = services.list_create(actor=request.user, **payload.validated_data)
+        created.visible_entries = 0  # type: ignore[attr-defined]  # a new list has no entries
         return Response(IdentificationListSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=IdentificationListDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         id_list = selectors.list_for_user(request.user, pk)
         entries = selectors.list_entries(request.user, id_list)
+        id_list.visible_entries = len(entries)  # type: ignore[attr-defined]
         classes = policy.classes_by_person(request.user, {e.person_id for e in entries})
         script = getattr(request.user, "preferred_script", "latn")
         rows = []

@@ -29,7 +29,8 @@ def _id(**options: Any) -> serializers.IntegerField:
 
 
 class IdentificationListSerializer(serializers.ModelSerializer):
-    visible_entries = serializers.IntegerField(read_only=True, required=False)
+    # Always answered: the entries of persons the caller may see (0 for a list just created).
+    visible_entries = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = IdentificationList

@@ -21,6 +21,7 @@ from access.rules import Capability, DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
 from casework.services import returnee_register
+from core.api import one_page
 from core.errors import MAX_ID, refuse
 from core.files import SCAN_TYPES
 from people import selectors, services
@@ -53,15 +54,17 @@ SCAN_PARAMETERS = [
     OpenApiParameter("document_id", int, OpenApiParameter.PATH),
 ]
 
-PAGE_RESPONSE = inline_serializer(
-    "PersonPage",
-    {
-        "count": serializers.IntegerField(help_text="Exact up to 1,000; 1,001 means more (see count_capped)."),
-        "count_capped": serializers.BooleanField(),
-        "page": serializers.IntegerField(),
-        "pages": serializers.IntegerField(),
-        "results": PersonSerializer(many=True),
-    },
+PAGE_RESPONSE = one_page(
+    inline_serializer(
+        "PersonPage",
+        {
+            "count": serializers.IntegerField(help_text="Exact up to 1,000; 1,001 means more (see count_capped)."),
+            "count_capped": serializers.BooleanField(),
+            "page": serializers.IntegerField(),
+            "pages": serializers.IntegerField(),
+            "results": PersonSerializer(many=True),
+        },
+    )
 )
 
 
@@ -281,7 +284,7 @@ class PersonViewSet(viewsets.ViewSet):
             return Response(_household_data(request.user, household), status=status.HTTP_201_CREATED)
         return Response([_household_data(request.user, h) for h in Household.objects.filter(members=person)])
 
-    @extend_schema(methods=["GET"], responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(methods=["GET"], responses={(200, "image/jpeg"): bytes})  # photos are stored as JPEG
     @extend_schema(methods=["POST"], request={"multipart/form-data": PhotoInputSerializer}, responses={204: None})
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
     def photo(self, request: Request, pk: str) -> Response | FileResponse:

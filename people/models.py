@@ -427,3 +427,52 @@ class Presence(models.Model):
                 name="presence_ordered_dates",
             ),
         ]
+
+
+class DocumentNumberOutcome(models.TextChoices):
+    SAME_PERSON = "same_person", _("The two records are one person")
+    WRONG_NUMBER = "wrong_number", _("The number given was wrong")
+    WRONG_HOLDER = "wrong_holder", _("The number was recorded for the wrong person")
+
+
+class DocumentNumberReview(models.Model):
+    """A document number refused because the registry holds it for a person the one recording it cannot see.
+
+    The refusal says the same whatever the holder (decision 0038); this task puts the conflict before the civil
+    registry officers, who settle it. The number is kept encrypted, with its blind index, as on the document."""
+
+    row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    doc_type = models.CharField(_("type"), max_length=20, choices=DocumentType.choices)
+    issuing_state = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("issuing state")
+    )
+    number = EncryptedTextField(_("number"), max_length=50)
+    number_index = BlindIndexField(source="number", db_index=True)
+    held_by = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person holding the number")
+    )
+    requested_for = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person the number was given for")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=DocumentNumberOutcome.choices, blank=True)
+
+    DATA_CLASSES = {f: DataClass.IDENTITY for f in ("doc_type", "issuing_state", "number")}
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("document number review")
+        verbose_name_plural = _("document number reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, outcome="") | Q(resolved_at__isnull=False) & ~Q(outcome=""),
+                name="document_number_review_outcome_when_resolved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()} review {self.pk}"

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from access import policy
-from access.rules import Action, Capability, DataClass
+from access.models import AgencyKind, User
+from access.rules import Action, Capability, DataClass, Role
+from access.services import notify
 from audit.models import AuditAction
 from audit.services import MASK, audit_record, diff, snapshot
 from casework.timeline import timeline_note
@@ -26,6 +28,8 @@ from people.family import best_birth_date, check_relationship
 from people.models import (
     BirthDatePrecision,
     CitizenshipEvidence,
+    DocumentNumberOutcome,
+    DocumentNumberReview,
     Household,
     HouseholdMember,
     IdentityDocument,
@@ -227,11 +231,45 @@ def name_remove(*, actor: Any, name: PersonName, reason: str = "") -> None:
 # --- documents and citizenship ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocument:
     """Record an identity document. One number per type and issuing state, compared without case, spaces or
     dashes through the blind index (the number itself is encrypted and cannot be queried); the audit log
-    records that a number was given, never the number."""
+    records that a number was given, never the number.
+
+    A number already held by a person the actor can see is refused naming that person. One held by a person
+    out of the actor's reach is refused with a message that says nothing of the holder, and a review task goes
+    to the civil registry officers: the task is committed on its own, so it outlives the refusal (0038)."""
+    document = _document_checked(actor, person, fields)
+    _refuse_number_held(actor, document)
+    return _document_save(actor, person, document)
+
+
+def document_number_check(
+    *, actor: Any, person: Person, doc_type: str, issuing_state: Place | None, number: str
+) -> None:
+    """Refuse a number already held, as document_add does, before a caller opens its own transaction.
+
+    A service that records a document inside its transaction (consular.services.restoration_issue) calls this
+    first: a review task opened inside that transaction would be rolled back with the refused write."""
+    policy.require_change(actor, person, DataClass.IDENTITY)
+    document = IdentityDocument(person=person, doc_type=doc_type, issuing_state=issuing_state, number=number)
+    _refuse_number_held(actor, document)
+
+
+def _refuse_number_held(actor: Any, document: IdentityDocument) -> None:
+    holder = _number_holder(document)
+    if holder is None:
+        return
+    if policy.can(actor, Action.VIEW, DataClass.IDENTITY, holder):
+        raise ValidationError({"number": _number_held_message(actor, holder)})
+    document_number_review_open(actor=actor, document=document, held_by=holder)
+    raise ValidationError(
+        {"number": _("This number cannot be recorded here — it was sent to the civil registry officer for review.")}
+    )
+
+
+def _document_checked(actor: Any, person: Person, fields: dict[str, Any]) -> IdentityDocument:
+    """The document as given, checked but not saved."""
     policy.require_change(actor, person, DataClass.IDENTITY)
     unknown = set(fields) - set(DOCUMENT_FIELDS)
     if unknown:
@@ -243,18 +281,36 @@ def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocume
         raise ValidationError({"issued_on": _("The date of issue cannot be in the future.")})
     if document.issued_on and document.expires_on and document.expires_on < document.issued_on:
         raise ValidationError({"expires_on": _("A document cannot expire before it was issued.")})
+    return document
+
+
+def _number_holder(document: IdentityDocument) -> Person | None:
+    """The person already holding this type, state and number (through the blind index), if any."""
     number_index = blind_index(document.number)
-    if (
-        number_index
-        and IdentityDocument.objects.filter(
+    if not number_index:
+        return None
+    held = (
+        IdentityDocument.objects.filter(
             doc_type=document.doc_type, issuing_state=document.issuing_state, number_index=number_index
-        ).exists()
-    ):
-        raise ValidationError({"number": _("A document of this type and number from this state is already recorded.")})
+        )
+        .select_related("person")
+        .first()
+    )
+    return held.person if held is not None else None
+
+
+def _number_held_message(actor: Any, holder: Person) -> str:
+    return _("A document of this type and number from this state is already recorded for %(person)s.") % {
+        "person": holder.display_name(actor.preferred_script),
+    }
+
+
+@transaction.atomic
+def _document_save(actor: Any, person: Person, document: IdentityDocument) -> IdentityDocument:
     try:
         with transaction.atomic():
             document.save()
-    except IntegrityError:  # a concurrent insert of the same number
+    except IntegrityError:  # a concurrent insert of the same number: the next try meets it in _number_holder
         raise ValidationError(
             {"number": _("A document of this type and number from this state is already recorded.")}
         ) from None
@@ -264,6 +320,53 @@ def document_add(*, actor: Any, person: Person, **fields: Any) -> IdentityDocume
     audit_record(actor=actor, action=AuditAction.CREATE, obj=document, person_id=person.pk, changes=changes)
     timeline_note(person=person, actor=actor, summary=_("Identity document added"), data_class=DataClass.IDENTITY)
     return document
+
+
+@transaction.atomic
+def document_number_review_open(*, actor: Any, document: IdentityDocument, held_by: Person) -> DocumentNumberReview:
+    """Put a number held by someone out of the actor's reach before the civil registry officers.
+
+    Called outside the refused write's transaction, so the task is committed although the document is not.
+    The officers of the civil registry are told (every registry officer when no civil registry is set up);
+    the notification and the audit row name neither the number nor the persons. Asking again for the same
+    person while the review is open adds an audit row to that review, not a second task."""
+    waiting = DocumentNumberReview.objects.filter(
+        doc_type=document.doc_type,
+        issuing_state=document.issuing_state,
+        number_index=blind_index(document.number),
+        requested_for=document.person,
+        resolved_at__isnull=True,
+    ).first()
+    if waiting is not None:
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=waiting, person_id=document.person.pk, reason="asked again"
+        )
+        return waiting
+    review = DocumentNumberReview.objects.create(
+        doc_type=document.doc_type,
+        issuing_state=document.issuing_state,
+        number=document.number,
+        held_by=held_by,
+        requested_for=document.person,
+        requested_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=review,
+        person_id=document.person.pk,
+        changes={"number": [None, MASK], "held_by": [None, held_by.pk]},
+    )
+    officers = [
+        u for u in User.objects.filter(is_active=True).select_related("agency") if Role.REGISTRY_OFFICER in u.role_set
+    ]
+    registry = [u for u in officers if u.agency is not None and u.agency.kind == AgencyKind.CIVIL_REGISTRY]
+    notify(
+        registry or officers,
+        _("A document number was given for a second person and waits for your review (review %(id)s).")
+        % {"id": review.pk},
+    )
+    return review
 
 
 @transaction.atomic
@@ -499,6 +602,31 @@ def photo_set(*, actor: Any, person: Person, upload: Any) -> Person:
         transaction.on_commit(lambda: person.photo.storage.delete(old))
     timeline_note(person=person, actor=actor, summary=_("Photo added"), data_class=DataClass.IDENTITY)
     return person
+
+
+@transaction.atomic
+def document_number_review_resolve(*, actor: Any, review: DocumentNumberReview, outcome: str) -> DocumentNumberReview:
+    """Settle a review: only a civil registry officer, only once. What follows (merging two records, correcting a
+    number) is done through the ordinary services by whoever may; the review records the finding."""
+    if Role.REGISTRY_OFFICER not in getattr(actor, "role_set", frozenset()) or not policy.has_accepted_current_nda(
+        actor
+    ):
+        raise refuse(_("Only a civil registry officer settles a document number review."))
+    review = DocumentNumberReview.objects.select_for_update().get(pk=review.pk)
+    if review.resolved_at is not None:
+        raise ValidationError({"outcome": _("This review has already been settled.")})
+    if outcome not in DocumentNumberOutcome.values:
+        raise ValidationError({"outcome": _("Choose one of the outcomes.")})
+    review.outcome, review.resolved_at = outcome, timezone.now()
+    review.save(update_fields=["outcome", "resolved_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=review,
+        person_id=review.requested_for_id,
+        changes={"outcome": [None, outcome]},
+    )
+    return review
 
 
 # --- scans of identity documents -----------------------------------------------------------------------------

@@ -7,8 +7,10 @@ are partly drawn from the records built here, so the requests reach the views' c
 
 Writes stay, as on a real server, so later requests meet what earlier ones left (a poisoned record shows as
 a later failure). A request that got a server error is rolled back, so its database error cannot spill into
-the next one. Only two things are checked: no status of 500 or above, and /api/v1/ answers JSON (a photo
-download excepted). All failures of a role are reported together, each once, with the server's traceback.
+the next one. Checked: no status of 500 or above; /api/v1/ answers JSON (photo and scan downloads excepted);
+and every answer is what the schema declares for it: a declared status, a declared media type and a body that
+fits its schema (errors in the one error shape, pages as pages). All failures of a role are reported together,
+each once, with the server's traceback.
 """
 
 import json
@@ -35,7 +37,13 @@ from hypothesis import strategies as st
 from PIL import Image
 from schemathesis import GenerationMode
 from schemathesis.core import NotSet
+from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Err, Ok
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from access.models import Agency, Team, User
 from access.rules import DataClass, Role
@@ -247,6 +255,19 @@ def _may_be_other_than_json(case: Any, response: Any) -> bool:
     return bool(case.operation.path.endswith(("/photo/", "/scan/")) and case.method == "GET")
 
 
+# The answer must be what the schema declares: its status, its media type and its body (finding 12).
+CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+def _nonconformance(case: Any, response: Any) -> str:
+    """How the answer differs from what the schema declares for it ("" when it does not)."""
+    try:
+        case.validate_response(response, checks=CONFORMANCE)
+    except FailureGroup as group:
+        return "; ".join(sorted({f"{f.title}: {f.message.splitlines()[0][:160]}" for f in group.exceptions}))
+    return ""
+
+
 def _aim(data: st.DataObject, path: str, container: Any, known: Callable[[str], list[Any]]) -> None:
     """Point some generated ids at existing records, or keep the generated value."""
     if not isinstance(container, dict):
@@ -292,6 +313,8 @@ def _fuzz_operation(
                 problem = "server error"
             elif not _is_json(response) and not _may_be_other_than_json(case, response):
                 problem = f"not JSON ({response.headers.get('content-type', ['?'])[0]})"
+            else:
+                problem = _nonconformance(case, response)
             if not problem:
                 return
             trace = "".join(traceback.format_exception(raised[-1])[-6:]) if raised else ""

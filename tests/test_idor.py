@@ -1,5 +1,9 @@
 """IDOR walk: every URL that takes an id, given the ids of another agency's records, as a signed-in user of a
-different agency. Every one must answer as if the record did not exist, and nothing may change."""
+different agency. Every one must answer as if the record did not exist, and nothing may change.
+
+No existence oracle (decision 0038): a record out of reach is answered exactly as a record that does not exist
+-- the same status and the same body, whatever the kind of record. The only differences allowed between the two
+answers are the ones that come from the URL itself and the per-request CSRF token."""
 
 import importlib
 import importlib.util
@@ -153,3 +157,63 @@ def test_another_agency_reaches_none_of_these_records(agency_a_records: dict[str
     assert leaks == []
     assert _state() == before
     assert not AuditEntry.objects.filter(actor=caseworker_b, action__in=["create", "update", "delete"]).exists()
+
+
+# --- no existence oracle ------------------------------------------------------------------------------------
+
+MISSING_ID = 987_654_321  # no test builds this many records
+METHODS = ("get", "post", "patch", "delete")
+NOT_FOUND_BODY = {"detail": "Not found.", "errors": {}}
+
+
+def _missing_ids(ids: dict[str, int]) -> dict[str, int]:
+    return dict.fromkeys(ids, MISSING_ID)
+
+
+def _call(client: Any, method: str, url: str) -> Any:
+    if isinstance(client, APIClient):
+        return getattr(client, method)(url, {}, format="json")
+    return getattr(client, method)(url)
+
+
+def _body(response: Any, url: str) -> str:
+    """The answer's body with what only reflects the request (its own path, the CSRF token) taken out."""
+    text = response.content.decode(errors="replace")
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+    text = re.sub(r'"csrfToken": "[^"]*"|data-csrf="[^"]*"|X-CSRFToken[^,}]*', "", text)
+    return text.replace(url, "<url>")
+
+
+def test_a_record_out_of_reach_is_answered_exactly_like_a_missing_one(
+    agency_a_records: dict[str, int], caseworker_b: User
+) -> None:
+    page, api = Client(), APIClient()
+    page.force_login(caseworker_b)
+    api.force_authenticate(caseworker_b)
+    missing = _missing_ids(agency_a_records)
+    oracles = []
+    for route in WITH_IDS:
+        out_of_reach_url, missing_url = _url(route, agency_a_records), _url(route, missing)
+        client = api if route.startswith("/api/") else page
+        for method in METHODS:
+            out_of_reach = _call(client, method, out_of_reach_url)
+            absent = _call(client, method, missing_url)
+            seen = (out_of_reach.status_code, _body(out_of_reach, out_of_reach_url))
+            expected = (absent.status_code, _body(absent, missing_url))
+            if seen != expected:
+                oracles.append((method.upper(), route, expected[0], seen[0], expected[1][:120], seen[1][:120]))
+    assert not oracles, "\n".join(map(str, oracles))
+
+
+def test_every_api_answer_for_a_missing_record_is_the_one_not_found_body(
+    agency_a_records: dict[str, int], caseworker_b: User
+) -> None:
+    api = APIClient()
+    api.force_authenticate(caseworker_b)
+    missing = _missing_ids(agency_a_records)
+    others = []
+    for route in (r for r in WITH_IDS if r.startswith("/api/")):
+        response = api.get(_url(route, missing))
+        if response.status_code == 404 and response.json() != NOT_FOUND_BODY:
+            others.append((route, response.json()))
+    assert not others, "\n".join(map(str, others))

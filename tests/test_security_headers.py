@@ -76,6 +76,6 @@ def test_unknown_api_paths_answer_json_and_pages_answer_html(caseworker_a: User)
     client = Client()
     client.force_login(caseworker_a)
     api = client.get("/api/v1/persons/not-a-number/")
-    assert api.status_code == 404 and api.json() == {"detail": "Not found."}
+    assert api.status_code == 404 and api.json() == {"detail": "Not found.", "errors": {}}
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and "<html" in page.content.decode()

@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentTypeEnum": "people.models.DocumentType.choices",
         "GroupProfileEnum": "centres.models.GroupProfile.choices",
     },
+    # Every operation declares its refusals in the one error shape (core.api), checked by tests/test_api_fuzz.py.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.error_responses"],
 }
 
 LOGGING = {

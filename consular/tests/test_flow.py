@@ -16,7 +16,8 @@ from consular import services
 from consular.models import SelfReturnRequest, SelfReturnStatus
 from consular.tests.conftest import Family, Places, case_of, child_fields, restore_all
 from core.errors import Conflict
-from people.models import CitizenshipStatus, IdentityDocument, Relationship, RelationshipKind
+from people import services as people_services
+from people.models import CitizenshipStatus, DocumentNumberReview, IdentityDocument, Relationship, RelationshipKind
 
 
 def _states(family: Family) -> list[str]:
@@ -278,3 +279,44 @@ def test_a_new_member_other_than_a_child_must_be_registered_first(
             names=[latin("Husband")],
             **child_fields(date(1985, 1, 1)),
         )
+
+
+def test_a_restored_document_whose_number_is_held_out_of_reach_is_refused_and_its_review_kept(
+    new_family: Callable[..., Family],
+    register: Callable[..., Case],
+    caseworker_a: User,
+    caseworker_b: User,
+    places: Places,
+) -> None:
+    holder = register(latin("Aigerim", "Nurlanova")).person
+    people_services.document_add(
+        actor=caseworker_a,
+        person=holder,
+        doc_type="return_certificate",
+        number="RC 000123",
+        issuing_state=places.home,
+        status="valid",
+    )
+    family = new_family(children=0, actor=caseworker_b)
+    restoration = services.restoration_request(
+        actor=caseworker_b,
+        request=family.request,
+        person=family.request.applicant,
+        doc_type="return_certificate",
+        requested_on=date(2019, 2, 2),
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.restoration_issue(
+            actor=caseworker_b,
+            restoration=restoration,
+            issued_on=date(2019, 3, 1),
+            number="rc000123",
+            issuing_state=places.home,
+        )
+    assert refused.value.message_dict["number"] == [
+        "This number cannot be recorded here — it was sent to the civil registry officer for review."
+    ]
+    restoration.refresh_from_db()
+    assert restoration.document is None
+    review = DocumentNumberReview.objects.get()
+    assert (review.held_by, review.requested_for) == (holder, family.request.applicant)
