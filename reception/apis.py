@@ -60,6 +60,8 @@ class QuarantineSerializer(ClassifiedSerializer):
 
 
 class MedicalTestSerializer(ClassifiedSerializer):
+    kind = serializers.IntegerField(source="kind_ref", help_text="The id of the kind of test.")
+
     class Meta:
         model = MedicalTest
         fields = ["id", "person", *MedicalTest.FIELDS, "recorded_by", "recorded_at"]

@@ -154,7 +154,7 @@ def _tests(rng: random.Random, children: list[Case], doctor: "User") -> int:
             rows.append(
                 MedicalTest(
                     person_id=case.person_id,
-                    kind=kinds[code],
+                    kind_ref=kinds[code].pk,
                     taken_on=taken,
                     result="positive" if positive else "negative",
                     result_on=taken + timedelta(days=rng.randint(2, 7)),

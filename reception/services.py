@@ -214,9 +214,15 @@ def medical_test_record(
         errors["kind"] = _("This test is no longer in use.")
     _raise(errors)
     test = MedicalTest(
-        person=person, kind=kind, taken_on=taken_on, result=result.strip(), result_on=result_on, recorded_by=actor
+        person=person,
+        kind_ref=kind.pk,
+        taken_on=taken_on,
+        result=result.strip(),
+        result_on=result_on,
+        recorded_by=actor,
     )
-    _save_and_audit(actor, test, person, MedicalTest.FIELDS)
+    test.kind = kind
+    _save_and_audit(actor, test, person, ("kind_ref", *MedicalTest.FIELDS[1:]))  # the kind as stored
     return test
 
 
