@@ -102,6 +102,7 @@ class BestInterestsDecision(models.Model):
         "members": "the user accounts on the panel: the database counts those holding the capability, "
         "as four eyes need",
         "recorded_by": "who recorded it: a user account, the same fact the audit log holds in clear",
+        "created_at": "when it was recorded: set by the database, the same fact the audit log holds in clear",
     }
 
     class Meta:

@@ -112,8 +112,8 @@ class Quarantine(models.Model):
     FIELDS = ("starts_on", "ends_on", "place", "reason")
     DATA_CLASSES = {f: DataClass.MEDICAL for f in (*FIELDS, "recorded_by", "recorded_at")}
     CLEAR_FIELDS = {
-        "place": "a foreign key to the place list (kept by PROTECT); the quarantine sites are the programme's "
-        "reception centres, where every returnee stays on arrival, so the place adds nothing the arrival does not",
+        "place": "a foreign key to the place list (kept by PROTECT): it names a facility, not a diagnosis; "
+        "the dates and the reason, which would tell one, are encrypted",
         **RECORDED,
     }
 
