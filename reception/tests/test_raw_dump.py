@@ -1,5 +1,6 @@
 """Canaries written through the reception services into every encrypted field are absent from a raw copy of the
-database (the SQLite image, a pg_dump); the fields that cannot carry a canary (ids, numbers) hold ciphertext."""
+database (the SQLite image, a pg_dump); the fields that cannot carry a canary hold ciphertext: ids, yes/no, and
+numbers (a short decimal such as 11.7 also shows in the dump's timestamps, so it cannot be searched for)."""
 
 from collections.abc import Callable
 from datetime import date
@@ -15,7 +16,7 @@ from reception import models as records
 from reception import services
 from reception.models import LegalStatus, Vaccine, VaccineDose
 
-# Free text, and dates and decimals written as the database would show them in clear.
+# Free text, and dates as the database would show them in clear.
 AUTHORITY = "Canary-Court-JX4Q of the Aktau region"
 REFERRED_TO = "Canary-Clinic-WB7M"
 BATCH = "CANARY-BATCH-7QZ"
@@ -111,7 +112,5 @@ def test_canaries_in_every_encrypted_reception_field_are_absent_from_a_raw_dump(
         assert_absent(dump, canary)
     for canary_date in CANARY_DATES:
         assert_absent(dump, canary_date.isoformat())
-    for number in (WEIGHT, HEIGHT, MUAC):
-        assert_absent(dump, str(number))
     for record in written:
         assert_sealed(record)
