@@ -5,11 +5,13 @@ filter or order on them, and the migration encrypts rows written in clear before
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core import checks
 from django.core.exceptions import FieldError, ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -149,3 +151,21 @@ def test_the_migration_encrypts_reception_rows_written_in_clear() -> None:
     assert growth.row_uid is not None
     for row, names in ((quarantine, ["starts_on"]), (test, ["kind_ref"]), (growth, ["weight_kg", "oedema", "whz"])):
         assert all(str(v).startswith("zhenc:v1:") for v in stored_columns(row, names).values())
+
+
+def test_rotation_moves_dates_and_numbers_to_the_new_key_and_keeps_them_readable(
+    use_keys: Callable[..., None], doctor_and_child: tuple[User, Any]
+) -> None:
+    doctor, child = doctor_and_child
+    use_keys("k1")
+    written = _measure(doctor, child, oedema=True)
+    use_keys("k2", "k1")
+    call_command("rotate_keys", stdout=StringIO())
+    measurement = GrowthMeasurement.objects.get(pk=written.pk)
+    names = ["measured_on", "weight_kg", "oedema", "age_days", "z_notes", "acute_malnutrition"]
+    assert {str(v).split(":")[2] for v in stored_columns(measurement, names).values()} == {"k2"}
+    assert (measurement.measured_on, measurement.weight_kg, measurement.oedema) == (
+        date(2023, 5, 2),
+        Decimal("11.40"),
+        True,
+    )
