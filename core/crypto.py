@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
@@ -611,6 +611,52 @@ class EncryptedJSONField(TypedEncryptedField):
 
     def format(self, value: Any) -> str:
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class SealedReference(Generic[_Row]):
+    """A row of another model named by an encrypted id (an EncryptedIntegerField), for links that are themselves
+    special-category data (which test, which clinic): `kind = SealedReference(TestKind, "kind_ref")`.
+
+    Reading fetches the row once (or uses what `attach_references` set); assigning a row stores its id. Unlike
+    a foreign key the database neither joins nor protects it: the referenced rows must be retired, not deleted.
+    """
+
+    def __init__(self, to: type[_Row], ref_field: str) -> None:
+        self.to, self.ref_field = to, ref_field
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.cache = f"_{name}_row"
+
+    @overload
+    def __get__(self, instance: None, owner: Any = None) -> "SealedReference[_Row]": ...
+    @overload
+    def __get__(self, instance: models.Model, owner: Any = None) -> _Row: ...
+    def __get__(self, instance: models.Model | None, owner: Any = None) -> "_Row | SealedReference[_Row]":
+        if instance is None:
+            return self
+        ref = getattr(instance, self.ref_field)
+        row = instance.__dict__.get(self.cache)
+        if row is None or row.pk != ref:
+            row = instance.__dict__[self.cache] = self.to._default_manager.get(pk=ref)
+        return row
+
+    def __set__(self, instance: models.Model, row: _Row) -> None:
+        setattr(instance, self.ref_field, row.pk)
+        instance.__dict__[self.cache] = row
+
+
+def attach_references(rows: list[Any], name: str) -> list[Any]:
+    """Set the `name` SealedReference of every row from one query, so a list does not fetch row by row."""
+    if not rows:
+        return rows
+    reference: SealedReference[Any] = getattr(type(rows[0]), name)
+    found = reference.to._default_manager.in_bulk({getattr(r, reference.ref_field) for r in rows})
+    for row in rows:
+        setattr(row, name, found[getattr(row, reference.ref_field)])
+    return rows
 
 
 class BlindIndexField(models.CharField):

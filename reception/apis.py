@@ -54,6 +54,8 @@ class LegalAssessmentSerializer(ClassifiedSerializer):
 
 
 class QuarantineSerializer(ClassifiedSerializer):
+    place = serializers.IntegerField(source="place_ref", help_text="The id of the place.")
+
     class Meta:
         model = Quarantine
         fields = ["id", "person", *Quarantine.FIELDS, "recorded_by", "recorded_at"]

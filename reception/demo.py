@@ -131,7 +131,7 @@ def _quarantines(rng: random.Random, cases: list[Case], place: Place, doctor: "U
             person_id=c.person_id,
             starts_on=_on(c),
             ends_on=_on(c) + timedelta(days=rng.randint(14, 21)),
-            place=place,
+            place_ref=place.pk,
             reason="Arrival from a conflict zone: observation and screening",
             recorded_by=doctor,
         )

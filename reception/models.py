@@ -23,6 +23,7 @@ from core.crypto import (
     EncryptedIntegerField,
     EncryptedJSONField,
     EncryptedTextField,
+    SealedReference,
 )
 from people.models import Person, Place
 
@@ -98,24 +99,23 @@ class LegalAssessment(models.Model):
 
 
 class Quarantine(models.Model):
-    """A period of quarantine at a place. Dates and reason are encrypted: the service checks their order."""
+    """A period of quarantine at a place. Dates, place and reason are encrypted: the service checks the dates'
+    order, and the place (a hospital's name can tell a diagnosis) is the encrypted id of a Place (`place_ref`)."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="quarantines")
     row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     starts_on = EncryptedDateField(_("starts on"))
     ends_on = EncryptedDateField(_("ends on"))
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("place"))
+    place_ref = EncryptedIntegerField(_("place"))
     reason = EncryptedTextField(_("reason"), max_length=1000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    place = SealedReference(Place, "place_ref")
+
     FIELDS = ("starts_on", "ends_on", "place", "reason")
-    DATA_CLASSES = {f: DataClass.MEDICAL for f in (*FIELDS, "recorded_by", "recorded_at")}
-    CLEAR_FIELDS = {
-        "place": "a foreign key to the place list (kept by PROTECT): it names a facility, not a diagnosis; "
-        "the dates and the reason, which would tell one, are encrypted",
-        **RECORDED,
-    }
+    DATA_CLASSES = {f: DataClass.MEDICAL for f in (*FIELDS, "place_ref", "recorded_by", "recorded_at")}
+    CLEAR_FIELDS = RECORDED
 
     class Meta:
         ordering = ["-id"]  # the dates are encrypted: selectors sort by them in Python
@@ -162,26 +162,8 @@ class MedicalTest(models.Model):
         verbose_name = _("medical test")
         verbose_name_plural = _("medical tests")
 
-    @property
-    def kind(self) -> TestKind:
-        """The kind of test: one query the first time, none when the selector attached the kinds (with_kinds)."""
-        cached = self.__dict__.get("_kind")
-        if cached is None or cached.pk != self.kind_ref:
-            cached = self.__dict__["_kind"] = TestKind.objects.get(pk=self.kind_ref)
-        return cached
-
-    @kind.setter
-    def kind(self, value: TestKind) -> None:
-        self.kind_ref = value.pk
-        self.__dict__["_kind"] = value
-
-    @classmethod
-    def with_kinds(cls, tests: list["MedicalTest"]) -> list["MedicalTest"]:
-        """Attach each test's kind from one query of the (small) list of kinds."""
-        kinds = TestKind.objects.in_bulk({t.kind_ref for t in tests})
-        for test in tests:
-            test.kind = kinds[test.kind_ref]
-        return tests
+    # The test, read through its encrypted id (core.crypto.attach_references fills a list in one query).
+    kind = SealedReference(TestKind, "kind_ref")
 
 
 class Vaccine(models.Model):

@@ -18,6 +18,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from casework.models import Case
 from casework.transitions import CaseState
+from core.crypto import attach_references
 from core.errors import MAX_ID, refuse
 from people.models import Person
 from reception.models import (
@@ -114,9 +115,9 @@ def reception_view(user: Any, person_id: Any, on: date | None = None) -> Recepti
         view.legal = list(LegalAssessment.objects.filter(person=person).select_related("recorded_by"))
     if DataClass.MEDICAL in classes:
         # Dates are encrypted at rest, so the database cannot order by them: each list is sorted here.
-        quarantines = Quarantine.objects.filter(person=person).select_related("place")
+        quarantines = attach_references(list(Quarantine.objects.filter(person=person)), "place")
         view.quarantines = sorted(quarantines, key=lambda q: (q.starts_on, q.pk), reverse=True)
-        tests = MedicalTest.with_kinds(list(MedicalTest.objects.filter(person=person)))
+        tests = attach_references(list(MedicalTest.objects.filter(person=person)), "kind")
         view.tests = sorted(tests, key=lambda t: (t.taken_on, t.pk), reverse=True)
         vaccinations = Vaccination.objects.filter(person=person).select_related("vaccine")
         view.vaccinations = sorted(vaccinations, key=lambda v: (v.given_on, v.pk))

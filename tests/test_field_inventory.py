@@ -32,6 +32,7 @@ FOUND_IN_CLEAR = [
     ("reception.GrowthMeasurement", "whz"),
     ("reception.Quarantine", "starts_on"),
     ("reception.Quarantine", "ends_on"),
+    ("reception.Quarantine", "place_ref"),
     ("consent.BestInterestsDecision", "decision"),
     ("consent.BestInterestsDecision", "external_members"),
     ("people.Person", "photo"),

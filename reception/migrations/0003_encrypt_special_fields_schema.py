@@ -1,6 +1,6 @@
 # Schema, step 1 of 3 of encrypting the special-category fields of reception (finding 8): the columns become
 # text for ciphertext, constraints that compared dates or values go (the services check them), the new columns
-# (row_uid, kind_ref) stay nullable until 0004 has filled them. 0004 encrypts the rows, 0005 tightens.
+# (row_uid, kind_ref, place_ref) stay nullable until 0004 has filled them. 0004 encrypts the rows, 0005 tightens.
 
 import core.crypto
 from django.db import migrations, models
@@ -58,6 +58,11 @@ class Migration(migrations.Migration):
             model_name='medicaltest',
             name='kind_ref',
             field=core.crypto.EncryptedIntegerField(null=True, verbose_name='test'),
+        ),
+        migrations.AddField(
+            model_name='quarantine',
+            name='place_ref',
+            field=core.crypto.EncryptedIntegerField(null=True, verbose_name='place'),
         ),
         migrations.AddField(
             model_name='vaccination',

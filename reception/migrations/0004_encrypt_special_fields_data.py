@@ -1,5 +1,6 @@
 # Data, step 2 of 3 of encrypting the special-category fields of reception: give vaccinations and growth
-# measurements their row_uid, copy each test's kind into kind_ref, and encrypt every value still in clear.
+# measurements their row_uid, copy each test's kind and each quarantine's place into kind_ref and place_ref,
+# and encrypt every value still in clear.
 # core.crypto is called directly (core is not an app with models). Running it twice changes nothing.
 
 import uuid
@@ -10,7 +11,7 @@ from core.crypto import binding, decrypt, encrypt, is_encrypted, stored_values
 
 ENCRYPTED = {
     "legalassessment": ["authority", "valid_until"],
-    "quarantine": ["starts_on", "ends_on"],
+    "quarantine": ["place_ref", "starts_on", "ends_on"],
     "medicaltest": ["kind_ref", "taken_on", "result_on"],
     "vaccination": ["given_on", "batch"],
     "treatment": ["kind", "referred_to", "on"],
@@ -43,10 +44,12 @@ def give_row_uids(apps, schema_editor):
             model.objects.filter(pk=pk).update(row_uid=uuid.uuid4())
 
 
-def copy_test_kinds(apps, schema_editor):
-    MedicalTest = apps.get_model("reception", "MedicalTest")
-    for pk, kind_id in list(MedicalTest.objects.filter(kind_ref__isnull=True).values_list("pk", "kind_id")):
-        _update(schema_editor, MedicalTest, pk, {"kind_ref": str(kind_id)})  # clear here, encrypted just below
+def copy_references(apps, schema_editor):
+    # The foreign keys that named a test's kind and a quarantine's place become encrypted ids (0005 drops them).
+    for name, ref, fk in (("MedicalTest", "kind_ref", "kind_id"), ("Quarantine", "place_ref", "place_id")):
+        model = apps.get_model("reception", name)
+        for pk, target in list(model.objects.filter(**{f"{ref}__isnull": True}).values_list("pk", fk)):
+            _update(schema_editor, model, pk, {ref: str(target)})  # clear here, encrypted just below
 
 
 def _plaintext(field, raw):
@@ -106,6 +109,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(give_row_uids, migrations.RunPython.noop),
-        migrations.RunPython(copy_test_kinds, migrations.RunPython.noop),
+        migrations.RunPython(copy_references, migrations.RunPython.noop),
         migrations.RunPython(encrypt_values, decrypt_values),
     ]

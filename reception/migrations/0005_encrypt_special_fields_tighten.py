@@ -1,5 +1,5 @@
-# Schema, step 3 of 3: every row has its row_uid and its encrypted kind_ref (0004), so both become required,
-# and the foreign key that named the kind of test in clear goes.
+# Schema, step 3 of 3: every row has its row_uid and its encrypted kind_ref and place_ref (0004), so they become
+# required, and the foreign keys that named the kind of test and the place of quarantine in clear go.
 
 import uuid
 
@@ -31,5 +31,14 @@ class Migration(migrations.Migration):
         migrations.RemoveField(
             model_name="medicaltest",
             name="kind",
+        ),
+        migrations.AlterField(
+            model_name="quarantine",
+            name="place_ref",
+            field=core.crypto.EncryptedIntegerField(verbose_name="place"),
+        ),
+        migrations.RemoveField(
+            model_name="quarantine",
+            name="place",
         ),
     ]
