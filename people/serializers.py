@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django.utils.text import capfirst
 from rest_framework import serializers
+from rest_framework.utils.field_mapping import needs_label
 
 from access.models import Script
 from access.rules import DataClass
@@ -56,6 +58,8 @@ class ClassifiedSerializer(serializers.ModelSerializer):
         if field_class is None:
             return super().build_standard_field(field_name, model_field)
         kwargs: dict[str, Any] = {}
+        if model_field.verbose_name and needs_label(model_field, field_name):
+            kwargs["label"] = capfirst(model_field.verbose_name)
         if not model_field.editable:
             kwargs["read_only"] = True
         elif model_field.blank or model_field.null or model_field.has_default():
