@@ -115,7 +115,7 @@ def test_a_test_kind_and_a_treatment_read_back_and_their_columns_hold_only_ciphe
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_encrypts_reception_rows_written_in_clear() -> None:
+def test_the_migration_encrypts_reception_rows_written_in_clear_and_reverses() -> None:
     executor = MigrationExecutor(connection)
     before = [("reception", "0002_seed_tests_and_vaccines"), ("people", "0006_identitydocument_scan")]
     executor.migrate(before)
@@ -133,7 +133,7 @@ def test_the_migration_encrypts_reception_rows_written_in_clear() -> None:
         kind="referral", description="", referred_to="Old clinic", on=date(2022, 1, 4), **common
     )
     old.get_model("reception", "GrowthMeasurement").objects.create(
-        measured_on=date(2022, 1, 5), weight_kg=Decimal("9.5"), oedema=True, whz=-2.5, z_notes={"waz": "n"}, **common
+        measured_on=date(2022, 1, 5), weight_kg=Decimal("9.5"), oedema=False, whz=-2.5, z_notes={"waz": "n"}, **common
     )
 
     executor.loader.build_graph()
@@ -147,7 +147,7 @@ def test_the_migration_encrypts_reception_rows_written_in_clear() -> None:
     assert quarantine.place.name == "Old quarantine"
     assert test.kind.code == "tb" and test.taken_on == date(2022, 1, 3)
     assert (treatment.kind, treatment.referred_to, treatment.on) == ("referral", "Old clinic", date(2022, 1, 4))
-    assert (growth.measured_on, growth.weight_kg, growth.oedema) == (date(2022, 1, 5), Decimal("9.50"), True)
+    assert (growth.measured_on, growth.weight_kg, growth.oedema) == (date(2022, 1, 5), Decimal("9.50"), False)
     assert (growth.whz, growth.z_notes, growth.muac_cm) == (-2.5, {"waz": "n"}, None)
     assert growth.row_uid is not None
     for row, names in (
@@ -156,6 +156,17 @@ def test_the_migration_encrypts_reception_rows_written_in_clear() -> None:
         (growth, ["weight_kg", "oedema", "whz"]),
     ):
         assert all(str(v).startswith("zhenc:v1:") for v in stored_columns(row, names).values())
+
+    # And back: the clear values and foreign keys return; "no" stays no on both databases (SQLite reads "false" as yes).
+    executor.loader.build_graph()
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    assert old.get_model("reception", "MedicalTest").objects.get().kind_id == kind.pk
+    assert old.get_model("reception", "Quarantine").objects.get().place_id == place.pk
+    reverted = old.get_model("reception", "GrowthMeasurement").objects.get()
+    assert (reverted.measured_on, reverted.weight_kg, reverted.oedema) == (date(2022, 1, 5), Decimal("9.5"), False)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_rotation_moves_dates_and_numbers_to_the_new_key_and_keeps_them_readable(

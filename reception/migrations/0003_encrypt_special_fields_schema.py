@@ -59,6 +59,23 @@ class Migration(migrations.Migration):
             name='kind_ref',
             field=core.crypto.EncryptedIntegerField(null=True, verbose_name='test'),
         ),
+        # The foreign keys replaced by encrypted ids become optional, so that reversing 0005 can add them back.
+        migrations.AlterField(
+            model_name='medicaltest',
+            name='kind',
+            field=models.ForeignKey(
+                null=True, on_delete=models.deletion.PROTECT, related_name='+', to='reception.testkind',
+                verbose_name='test',
+            ),
+        ),
+        migrations.AlterField(
+            model_name='quarantine',
+            name='place',
+            field=models.ForeignKey(
+                null=True, on_delete=models.deletion.PROTECT, related_name='+', to='people.place',
+                verbose_name='place',
+            ),
+        ),
         migrations.AddField(
             model_name='quarantine',
             name='place_ref',

@@ -44,12 +44,24 @@ def give_row_uids(apps, schema_editor):
             model.objects.filter(pk=pk).update(row_uid=uuid.uuid4())
 
 
+REFERENCES = (("MedicalTest", "kind_ref", "kind_id"), ("Quarantine", "place_ref", "place_id"))
+
+
 def copy_references(apps, schema_editor):
     # The foreign keys that named a test's kind and a quarantine's place become encrypted ids (0005 drops them).
-    for name, ref, fk in (("MedicalTest", "kind_ref", "kind_id"), ("Quarantine", "place_ref", "place_id")):
+    for name, ref, fk in REFERENCES:
         model = apps.get_model("reception", name)
         for pk, target in list(model.objects.filter(**{f"{ref}__isnull": True}).values_list("pk", fk)):
             _update(schema_editor, model, pk, {ref: str(target)})  # clear here, encrypted just below
+
+
+def restore_references(apps, schema_editor):
+    # Reverse: the ids, decrypted by decrypt_values just before, go back into the foreign keys.
+    for name, ref, fk in REFERENCES:
+        model = apps.get_model("reception", name)
+        for pk, target in list(model.objects.filter(**{f"{fk}__isnull": True}).values_list("pk", ref)):
+            if target:
+                _update(schema_editor, model, pk, {fk: int(target)})
 
 
 def _plaintext(field, raw):
@@ -87,12 +99,19 @@ def decrypt_values(apps, schema_editor):
         for page in stored_values(model, names):
             for pk, row_uid, *values in page:
                 changes = {
-                    field.attname: decrypt(raw, context=binding(label, row_uid, field.name))
+                    field.attname: _native(field, decrypt(raw, context=binding(label, row_uid, field.name)))
                     for field, raw in zip(fields, values, strict=True)
                     if is_encrypted(raw)
                 }
                 if changes:
                     _update(schema_editor, model, pk, changes)
+
+
+def _native(field, text):
+    # "1"/"0" casts to a boolean on PostgreSQL and is read as one by SQLite ("false" would read as true there).
+    if type(field).__name__ == "EncryptedBooleanField":
+        return "1" if text == "true" else "0"
+    return text
 
 
 def _update(schema_editor, model, pk, changes):
@@ -109,6 +128,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(give_row_uids, migrations.RunPython.noop),
-        migrations.RunPython(copy_references, migrations.RunPython.noop),
+        migrations.RunPython(copy_references, restore_references),
         migrations.RunPython(encrypt_values, decrypt_values),
     ]
