@@ -1,4 +1,6 @@
-"""Encryption at rest for the special categories (notes of every class, identity document numbers).
+"""Encryption at rest for the special categories (notes of every class, identity document numbers, the fields of
+legal, medical and child-protection records, photos and scans). Dates and numbers are sealed as text by the typed
+fields (EncryptedDateField...); links that are themselves sensitive are encrypted ids read through SealedReference.
 
 Values are sealed with AES-256-GCM under a keyring kept apart from Django's SECRET_KEY. Each value is bound
 to its row and field (the associated data is "<app.model>:<row_uid>:<field>"), so a ciphertext copied to
