@@ -68,7 +68,8 @@ class PanelDecision(models.TextChoices):
 class BestInterestsDecision(models.Model):
     """The panel's decision for an orphan or unaccompanied child: at least two members holding the capability.
 
-    Child-protection data: hidden from roles without that class; the reasons are encrypted at rest.
+    Child-protection data: hidden from roles without that class; the decision, reasons and external members are
+    encrypted at rest (the date, panel and recorder stay in clear: CLEAR_FIELDS).
     """
 
     child = models.ForeignKey(
@@ -80,13 +81,13 @@ class BestInterestsDecision(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="best_interests_panels", verbose_name=_("panel members")
     )
-    external_members = models.TextField(
+    external_members = EncryptedTextField(
         _("external members"),
         max_length=1000,
         blank=True,
         help_text=_("Names and roles of members without an account."),
     )
-    decision = models.CharField(_("decision"), max_length=16, choices=PanelDecision.choices)
+    decision = EncryptedTextField(_("decision"), max_length=16, choices=PanelDecision.choices)
     reasons = EncryptedTextField(_("reasons"), max_length=5000)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -94,6 +95,14 @@ class BestInterestsDecision(models.Model):
     DATA_CLASSES = {
         f: DataClass.CHILD_PROTECTION
         for f in ("decided_on", "members", "external_members", "decision", "reasons", "recorded_by")
+    }
+    CLEAR_FIELDS = {
+        "decided_on": "orders a child's decisions so one query finds the latest (the panel list, consent rules); "
+        "alone it says only that a panel met",
+        "members": "the user accounts on the panel: the database counts those holding the capability, "
+        "as four eyes need",
+        "recorded_by": "who recorded it: a user account, the same fact the audit log holds in clear",
+        "created_at": "when it was recorded: set by the database, the same fact the audit log holds in clear",
     }
 
     class Meta:
@@ -178,6 +187,10 @@ class ConsentRecord(models.Model):
         },
         # Which panel decided for the child is child-protection data, like the decision itself.
         "best_interests_decision": DataClass.CHILD_PROTECTION,
+    }
+    CLEAR_FIELDS = {
+        "best_interests_decision": "a foreign key: the database's check that a panel's consent rests on a "
+        "decision (consent_given_by_matches_representative); the decision itself is encrypted",
     }
 
     class Meta:

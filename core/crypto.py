@@ -1,4 +1,6 @@
-"""Encryption at rest for the special categories (notes of every class, identity document numbers).
+"""Encryption at rest for the special categories (notes of every class, identity document numbers, the fields of
+legal, medical and child-protection records, photos and scans). Dates and numbers are sealed as text by the typed
+fields (EncryptedDateField...); links that are themselves sensitive are encrypted ids read through SealedReference.
 
 Values are sealed with AES-256-GCM under a keyring kept apart from Django's SECRET_KEY. Each value is bound
 to its row and field (the associated data is "<app.model>:<row_uid>:<field>"), so a ciphertext copied to
@@ -31,21 +33,25 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core import checks
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile, File
-from django.core.validators import MaxLengthValidator
+from django.core.validators import DecimalValidator, MaxLengthValidator
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.db.models.fields.files import FieldFile
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 MARKER = "zhenc:"
 VERSION = "v1"
@@ -365,7 +371,7 @@ class EncryptedAttribute(DeferredAttribute):
             return self
         value = super().__get__(instance, cls)  # loads a deferred value
         if isinstance(value, Ciphertext):
-            value = decrypt(value, context=self.field.context_for(instance))
+            value = self.field.from_plaintext(decrypt(value, context=self.field.context_for(instance)))
             instance.__dict__[self.field.attname] = value
         return value
 
@@ -407,11 +413,19 @@ class EncryptedTextField(models.TextField):
             )
         return value
 
+    def from_plaintext(self, text: str) -> Any:
+        """The model's value of a decrypted text (typed subclasses parse it)."""
+        return text
+
+    def to_plaintext(self, value: Any) -> str:
+        """The text that is encrypted for a model value (typed subclasses format it)."""
+        return str(value)
+
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
-        plaintext = getattr(model_instance, self.attname)
-        if not plaintext:
-            return plaintext
-        return encrypt(plaintext, context=self.context_for(model_instance))
+        value = getattr(model_instance, self.attname)
+        if value is None or value == "":
+            return value
+        return encrypt(self.to_plaintext(value), context=self.context_for(model_instance))
 
     def get_lookup(self, lookup_name: str) -> Any:
         return super().get_lookup(lookup_name) if lookup_name in ("exact", "isnull") else None
@@ -421,6 +435,11 @@ class EncryptedTextField(models.TextField):
 
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
         errors = [*super().check(**kwargs), *_row_uid_check(self)]
+        if {self.name, f"-{self.name}"} & {str(o) for o in self.model._meta.ordering or ()}:
+            # The database would order by ciphertext: a silent, random order.
+            errors.append(
+                checks.Error("An encrypted field cannot order the model: sort in Python.", obj=self, id="zhusan.E004")
+            )
         if self.unique or getattr(self, "db_index", False):  # db_index is missing from django-stubs
             errors.append(
                 checks.Error(
@@ -428,6 +447,218 @@ class EncryptedTextField(models.TextField):
                 )
             )
         return errors
+
+
+class TypedEncryptedField(EncryptedTextField):
+    """An encrypted value that is not text (a date, a number): the column holds the ciphertext of its text form,
+    the model reads and writes the Python value. Empty is NULL, so declare `null=True` for an optional value.
+
+    Same limits as EncryptedTextField: no filtering, ordering or comparison in the database; check ranges and
+    order in the service, sort in Python. Forms and serializers declare their own typed fields.
+    """
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def to_python(self, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            try:
+                return self.parse(value)
+            except (ValueError, ArithmeticError):
+                raise ValidationError(_("Enter a valid value."), code="invalid") from None
+        return self.coerce(value)
+
+    def coerce(self, value: Any) -> Any:
+        """A Python value of the right type (subclasses narrow it)."""
+        return value
+
+    def from_plaintext(self, text: str) -> Any:
+        return self.parse(text)
+
+    def to_plaintext(self, value: Any) -> str:
+        return self.format(self.to_python(value))
+
+    def format(self, value: Any) -> str:
+        return str(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and is_encrypted(value)):
+            return value
+        raise ValueError(
+            f"{self.model._meta.label}.{self.name} is encrypted: it cannot be filtered or ordered on, and its value "
+            "can only be written through save() or bulk_create()."
+        )
+
+
+class EncryptedDateField(TypedEncryptedField):
+    """A date encrypted at rest (stored as the ciphertext of its ISO form)."""
+
+    # What django-stubs' plugin reads to type the model attribute (a date, not the stored text).
+    _pyi_private_set_type: date | Combinable  # type: ignore[assignment]  # narrows TextField's str
+    _pyi_private_get_type: date  # type: ignore[assignment]  # narrows TextField's str
+
+    def parse(self, text: str) -> date:
+        return date.fromisoformat(text)
+
+    def coerce(self, value: Any) -> date:
+        if isinstance(value, datetime):
+            return value.date()
+        if not isinstance(value, date):
+            raise ValidationError(_("Enter a valid date."), code="invalid")
+        return value
+
+    def format(self, value: date) -> str:
+        return value.isoformat()
+
+
+class EncryptedDecimalField(TypedEncryptedField):
+    """A decimal encrypted at rest, with the digits of a DecimalField (checked by full_clean, kept on read)."""
+
+    _pyi_private_set_type: Decimal | float | int | Combinable  # type: ignore[assignment]  # narrows TextField's str
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]  # narrows TextField's str
+
+    def __init__(self, *args: Any, max_digits: int, decimal_places: int, **kwargs: Any) -> None:
+        self.max_digits, self.decimal_places = max_digits, decimal_places
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.update(max_digits=self.max_digits, decimal_places=self.decimal_places)
+        return name, path, args, kwargs
+
+    @cached_property
+    def validators(self) -> list[Any]:
+        return [*super().validators, DecimalValidator(self.max_digits, self.decimal_places)]
+
+    def parse(self, text: str) -> Decimal:
+        return self.coerce(Decimal(text))
+
+    def coerce(self, value: Any) -> Decimal:
+        if isinstance(value, float):
+            value = Decimal(repr(value))
+        if not isinstance(value, (Decimal, int)) or isinstance(value, bool):
+            raise ValidationError(_("Enter a number."), code="invalid")
+        number = Decimal(value)
+        if not number.is_finite():
+            raise ValidationError(_("Enter a number."), code="invalid")
+        return number.quantize(Decimal(1).scaleb(-self.decimal_places))
+
+    def format(self, value: Decimal) -> str:
+        return format(value, "f")
+
+
+class EncryptedFloatField(TypedEncryptedField):
+    """A float encrypted at rest (a derived score: stored exactly, by its repr)."""
+
+    _pyi_private_set_type: float | int | Combinable  # type: ignore[assignment]  # narrows TextField's str
+    _pyi_private_get_type: float  # type: ignore[assignment]  # narrows TextField's str
+
+    def parse(self, text: str) -> float:
+        return self.coerce(float(text))
+
+    def coerce(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            raise ValidationError(_("Enter a number."), code="invalid")
+        return float(value)
+
+    def format(self, value: float) -> str:
+        return repr(value)
+
+
+class EncryptedIntegerField(TypedEncryptedField):
+    """An integer encrypted at rest."""
+
+    _pyi_private_set_type: int | Combinable  # type: ignore[assignment]  # narrows TextField's str
+    _pyi_private_get_type: int  # type: ignore[assignment]  # narrows TextField's str
+
+    def parse(self, text: str) -> int:
+        return int(text)
+
+    def coerce(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(_("Enter a whole number."), code="invalid")
+        return value
+
+
+class EncryptedBooleanField(TypedEncryptedField):
+    """A yes/no encrypted at rest (a clinical sign, say); stored as the ciphertext of "true" or "false"."""
+
+    _pyi_private_set_type: bool | Combinable  # type: ignore[assignment]  # narrows TextField's str
+    _pyi_private_get_type: bool  # type: ignore[assignment]  # narrows TextField's str
+
+    def parse(self, text: str) -> bool:
+        if text not in ("true", "false"):
+            raise ValueError(text)
+        return text == "true"
+
+    def coerce(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError(_("Enter yes or no."), code="invalid")
+        return value
+
+    def format(self, value: bool) -> str:
+        return "true" if value else "false"
+
+
+class EncryptedJSONField(TypedEncryptedField):
+    """A JSON value encrypted at rest (a small mapping of notes); keys are sorted so equal values read equal."""
+
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
+    def parse(self, text: str) -> Any:
+        return json.loads(text)
+
+    def format(self, value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class SealedReference(Generic[_Row]):
+    """A row of another model named by an encrypted id (an EncryptedIntegerField), for links that are themselves
+    special-category data (which test, which clinic): `kind = SealedReference(TestKind, "kind_ref")`.
+
+    Reading fetches the row once (or uses what `attach_references` set); assigning a row stores its id. Unlike
+    a foreign key the database neither joins nor protects it: the referenced rows must be retired, not deleted.
+    """
+
+    def __init__(self, to: type[_Row], ref_field: str) -> None:
+        self.to, self.ref_field = to, ref_field
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.cache = f"_{name}_row"
+
+    @overload
+    def __get__(self, instance: None, owner: Any = None) -> "SealedReference[_Row]": ...
+    @overload
+    def __get__(self, instance: models.Model, owner: Any = None) -> _Row: ...
+    def __get__(self, instance: models.Model | None, owner: Any = None) -> "_Row | SealedReference[_Row]":
+        if instance is None:
+            return self
+        ref = getattr(instance, self.ref_field)
+        row = instance.__dict__.get(self.cache)
+        if row is None or row.pk != ref:
+            row = instance.__dict__[self.cache] = self.to._default_manager.get(pk=ref)
+        return row
+
+    def __set__(self, instance: models.Model, row: _Row) -> None:
+        setattr(instance, self.ref_field, row.pk)
+        instance.__dict__[self.cache] = row
+
+
+def attach_references(rows: list[Any], name: str) -> list[Any]:
+    """Set the `name` SealedReference of every row from one query, so a list does not fetch row by row."""
+    if not rows:
+        return rows
+    reference: SealedReference[Any] = getattr(type(rows[0]), name)
+    found = reference.to._default_manager.in_bulk({getattr(r, reference.ref_field) for r in rows})
+    for row in rows:
+        setattr(row, name, found[getattr(row, reference.ref_field)])
+    return rows
 
 
 class BlindIndexField(models.CharField):

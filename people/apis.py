@@ -296,16 +296,10 @@ class PersonViewSet(viewsets.ViewSet):
             payload.is_valid(raise_exception=True)
             services.photo_set(actor=request.user, person=person, upload=payload.validated_data["photo"])
             return Response(status=status.HTTP_204_NO_CONTENT)
-        if not person.photo:
-            raise Http404
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            obj=person,
-            person_id=person.pk,
-            changes={"photo": ["viewed", "viewed"]},
+        content = services.photo_read(actor=request.user, person=person)
+        return FileResponse(
+            BytesIO(content), as_attachment=True, filename=f"person-{person.pk}-photo.jpg", content_type="image/jpeg"
         )
-        return FileResponse(person.photo.open("rb"), as_attachment=True, filename=f"person-{person.pk}-photo.jpg")
 
     @extend_schema(
         methods=["GET"],

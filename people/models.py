@@ -93,9 +93,11 @@ def photo_path(instance: "Person", filename: str) -> str:
 class Person(models.Model):
     """Everyone the programme records: returnees, children born abroad, relatives at home, guardians.
 
-    Categories such as child or orphan are never stored: `people.categories` derives them.
+    Categories such as child or orphan are never stored: `people.categories` derives them. The photo (a child's
+    face) is a private file encrypted at rest, bound to the person's row_uid, like the scans of documents.
     """
 
+    row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_date_precision = models.CharField(
@@ -134,7 +136,7 @@ class Person(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
+    photo = EncryptedFileField(_("photo"), upload_to=photo_path, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Raised by every change of the person's own fields: an edit made on an older version is refused.

@@ -2,10 +2,21 @@
 
 from typing import Any
 
+from django.utils.text import capfirst
 from rest_framework import serializers
+from rest_framework.utils.field_mapping import needs_label
 
 from access.models import Script
 from access.rules import DataClass
+from core.crypto import (
+    EncryptedBooleanField,
+    EncryptedDateField,
+    EncryptedDecimalField,
+    EncryptedFloatField,
+    EncryptedIntegerField,
+    EncryptedJSONField,
+    TypedEncryptedField,
+)
 from core.errors import MAX_ID
 from people.forms import RELATION_CHOICES
 from people.models import (
@@ -25,12 +36,39 @@ from people.models import (
     VitalStatus,
 )
 
+# An encrypted date or number reads as the date or number it holds: clients see the same types as before.
+TYPED_ENCRYPTED_FIELDS: dict[type[TypedEncryptedField], type[serializers.Field]] = {
+    EncryptedDateField: serializers.DateField,
+    EncryptedDecimalField: serializers.DecimalField,
+    EncryptedFloatField: serializers.FloatField,
+    EncryptedIntegerField: serializers.IntegerField,
+    EncryptedBooleanField: serializers.BooleanField,
+    EncryptedJSONField: serializers.JSONField,
+}
+
 
 class ClassifiedSerializer(serializers.ModelSerializer):
     """Drops every field whose data class is not in `context["classes"][person_id]`: the model's DATA_CLASSES,
     and FIELD_CLASSES for fields the serializer computes."""
 
     FIELD_CLASSES: dict[str, DataClass] = {}
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type[serializers.Field], dict[str, Any]]:
+        field_class = TYPED_ENCRYPTED_FIELDS.get(type(model_field))
+        if field_class is None:
+            return super().build_standard_field(field_name, model_field)
+        kwargs: dict[str, Any] = {}
+        if model_field.verbose_name and needs_label(model_field, field_name):
+            kwargs["label"] = capfirst(model_field.verbose_name)
+        if not model_field.editable:
+            kwargs["read_only"] = True
+        elif model_field.blank or model_field.null or model_field.has_default():
+            kwargs["required"] = False
+        if model_field.null:
+            kwargs["allow_null"] = True
+        if isinstance(model_field, EncryptedDecimalField):
+            kwargs.update(max_digits=model_field.max_digits, decimal_places=model_field.decimal_places)
+        return field_class, kwargs
 
     def person_id_of(self, instance: Any) -> int:
         return int(instance.person_id)

@@ -629,6 +629,24 @@ def document_number_review_resolve(*, actor: Any, review: DocumentNumberReview, 
     return review
 
 
+def photo_read(*, actor: Any, person: Person) -> bytes:
+    """The decrypted photo (a JPEG), for a user who may see the person's identity data; the reading is audited.
+
+    `person` comes from `policy.person_for_user`. No photo, or no right to see it, is a 404 like one out of reach.
+    """
+    if not policy.can(actor, Action.VIEW, DataClass.IDENTITY, person) or not person.photo:
+        raise Http404("No photo")
+    content = person.photo.read_plain()
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=person,
+        person_id=person.pk,
+        changes={"photo": ["viewed", "viewed"]},
+    )
+    return content
+
+
 # --- scans of identity documents -----------------------------------------------------------------------------
 
 

@@ -16,8 +16,6 @@ from django.views.decorators.http import require_http_methods
 from access import policy
 from access.decorators import recent_second_factor
 from access.rules import Action, Capability, DataClass
-from audit.models import AuditAction
-from audit.services import audit_record
 from casework.services import relative_register_with_case, returnee_register
 from core.errors import Conflict, refuse
 from core.forms import add_service_errors
@@ -319,16 +317,10 @@ def photo_upload(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_photo(request: HttpRequest, person_id: int) -> FileResponse:
     """The photo, only through the policy, as an attachment never cached."""
     person = policy.person_for_user(request.user, person_id)
-    if not policy.can(request.user, Action.VIEW, DataClass.IDENTITY, person) or not person.photo:
-        raise Http404
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        obj=person,
-        person_id=person.pk,
-        changes={"photo": ["viewed", "viewed"]},
+    content = services.photo_read(actor=request.user, person=person)
+    return FileResponse(
+        BytesIO(content), as_attachment=True, filename=f"person-{person.pk}-photo", content_type="image/jpeg"
     )
-    return FileResponse(person.photo.open("rb"), as_attachment=True, filename=f"person-{person.pk}-photo")
 
 
 class ScanForm(forms.Form):

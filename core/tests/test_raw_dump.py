@@ -4,6 +4,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -14,7 +15,7 @@ from audit.models import AuditEntry
 from casework.models import Case, CaseAssignment
 from casework.services import case_note_add
 from conftest import latin
-from core.crypto import normalise_for_index
+from core.crypto import encrypted_fields, normalise_for_index
 from people.models import Place, PlaceKind
 from people.services import document_add
 
@@ -38,6 +39,8 @@ def raw_dump() -> bytes:
         return image + text + on_disk
     if connection.vendor == "postgresql":
         pg_dump = shutil.which("pg_dump") or "/usr/bin/pg_dump"
+        if not Path(pg_dump).is_file():
+            pytest.skip("pg_dump is not installed: no raw-dump check on PostgreSQL (install postgresql-client)")
         command = [
             pg_dump,
             "--no-owner",
@@ -52,6 +55,23 @@ def raw_dump() -> bytes:
         env = {"PATH": "/usr/bin:/bin", "PGPASSWORD": settings["PASSWORD"] or ""}
         return subprocess.run(command, capture_output=True, check=True, env=env, timeout=120).stdout  # noqa: S603
     pytest.fail(f"No raw dump for {connection.vendor}")
+
+
+def stored_columns(obj: Any, names: list[str]) -> dict[str, Any]:
+    """The values as the database holds them (no decryption), read with plain SQL."""
+    model = type(obj)
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in names)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE id = %s", [obj.pk])  # noqa: S608
+        return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def assert_sealed(obj: Any) -> None:
+    """Every encrypted field of the row holds ciphertext or nothing: a number or a yes/no cannot be a canary."""
+    names = [f.name for f in encrypted_fields(type(obj))]
+    for name, value in stored_columns(obj, names).items():
+        assert value in (None, "") or str(value).startswith("zhenc:v1:"), f"{type(obj).__name__}.{name}: {value!r}"
 
 
 def assert_absent(dump: bytes, secret: str) -> None:

@@ -157,7 +157,7 @@ def test_the_subject_export_holds_the_programme_records_too(
         person_id=case.person_id,
         starts_on=date(2019, 1, 6),
         ends_on=date(2019, 1, 20),
-        place=aktau,
+        place_ref=aktau.pk,
         recorded_by=caseworker_a,
     )
     held = subject_export(dpo, case.person_id)["programme"]
