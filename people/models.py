@@ -204,6 +204,11 @@ NAME_KIND_RANK = {
 }
 
 
+# A person's names: the declared one, transliterations, aliases. More is an input error (or an attack: each name
+# is validated, indexed and audited), so every way in refuses it.
+MAX_NAMES_PER_PERSON = 20
+
+
 class PersonName(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
     script = models.CharField(_("script"), max_length=4, choices=Script.choices)

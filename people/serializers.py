@@ -9,6 +9,7 @@ from access.rules import DataClass
 from core.errors import MAX_ID
 from people.forms import RELATION_CHOICES
 from people.models import (
+    MAX_NAMES_PER_PERSON,
     BirthDatePrecision,
     CitizenshipStatus,
     DocumentStatus,
@@ -137,7 +138,9 @@ class PersonUpdateSerializer(PersonInputSerializer):
 
 
 class PersonCreateSerializer(PersonInputSerializer):
-    names = NameInputSerializer(many=True, allow_empty=False)
+    names: serializers.ListSerializer = serializers.ListSerializer(
+        child=NameInputSerializer(), allow_empty=False, max_length=MAX_NAMES_PER_PERSON
+    )
     parent_case = serializers.IntegerField(
         required=False,
         allow_null=True,
