@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -36,3 +36,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "errors": errors,
         }
     return response
+
+
+class BoundedListField(serializers.ListField):
+    """A list refused as soon as it is longer than `max_length`, before each item is validated.
+
+    DRF's ListField validates every item first and checks the length afterwards: with items that cost a query
+    each (a PrimaryKeyRelatedField child) a long list is as many queries before the refusal.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if self.max_length is not None and isinstance(data, list | tuple) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
