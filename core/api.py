@@ -1,12 +1,16 @@
 """One error shape for the API: {"detail": "...", "errors": {"field": ["message", ...]}}."""
 
+from collections.abc import Mapping
+from io import BytesIO
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -28,6 +32,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             },
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if isinstance(exc, BodyTooLarge):
+        return Response({"detail": str(exc.detail), "errors": {}}, status=exc.status_code)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
         errors = response.data if isinstance(response.data, dict) else {"__all__": response.data}
@@ -49,3 +55,32 @@ class BoundedListField(serializers.ListField):
         if self.max_length is not None and isinstance(data, list | tuple) and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
+
+
+class BodyTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "body_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            _("The request body is larger than %(limit)d KB. Send less at once.") % {"limit": limit // 1024}
+        )
+
+
+class BoundedJSONParser(JSONParser):
+    """JSON bodies of at most ZHUSAN_API_JSON_MAX_BYTES; a longer one is refused (413) before it is parsed.
+
+    DRF reads the body from the stream, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE check: without this bound a
+    JSON body of any size is read into memory and parsed. Never more than the limit plus one byte is read.
+    """
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
+        limit = settings.ZHUSAN_API_JSON_MAX_BYTES
+        request = (parser_context or {}).get("request")
+        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if declared and str(declared).isdigit() and int(declared) > limit:
+            raise BodyTooLarge(limit)
+        body = stream.read(limit + 1)
+        if len(body) > limit:
+            raise BodyTooLarge(limit)
+        return super().parse(BytesIO(body), media_type, parser_context)
