@@ -156,6 +156,10 @@ def import_match_next(*, actor: Any, batch: ImportBatch, chunk: int = MATCH_CHUN
 @transaction.atomic
 def import_decide(*, actor: Any, batch: ImportBatch, decisions: list[dict[str, Any]]) -> ImportBatch:
     """Record the actor's choice per row: the same person as one of its candidates, a new person, or skip."""
+    if len(decisions) > spreadsheet.MAX_ROWS:
+        raise ValidationError(
+            {"decisions": _("At most %(limit)d decisions at once.") % {"limit": spreadsheet.MAX_ROWS}}
+        )
     batch = _require_batch(actor, batch, ImportStatus.MATCHED)
     by_number = {r.number: r for r in batch.rows.filter(matched=True)}
     changed = []

@@ -455,3 +455,15 @@ def test_a_role_that_cannot_move_cases_cannot_record(
 
 def test_decision_values_are_the_three_answers() -> None:
     assert set(Decision.values) == {"consent", "refusal", "withdrawal"}
+
+
+def test_a_panel_of_more_than_20_members_is_refused_and_nothing_is_written(
+    orphan: Case, supervisor_a: User, make_user: Callable[..., User]
+) -> None:
+    from consent.rules import MAX_PANEL_MEMBERS
+
+    members = [make_user(Role.SUPERVISOR, username=f"panel{i}") for i in range(MAX_PANEL_MEMBERS + 1)]
+    with pytest.raises(ValidationError) as error:
+        _panel(orphan, supervisor_a, members)
+    assert "members" in error.value.message_dict
+    assert not BestInterestsDecision.objects.exists()
