@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from access.rules import DataClass
 from casework.models import Case
 from core.crypto import EncryptedTextField
+from core.validators import refuse_hidden_characters
 from people.models import Person, Place
 
 
@@ -64,7 +65,9 @@ class LegalAssessment(models.Model):
     decided_on = models.DateField(_("decided on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     authority = models.CharField(_("authority"), max_length=200)
-    reference = EncryptedTextField(_("reference number"), max_length=100, blank=True)
+    reference = EncryptedTextField(
+        _("reference number"), max_length=100, blank=True, validators=[refuse_hidden_characters]
+    )
     notes = EncryptedTextField(_("notes"), max_length=4000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -110,7 +113,7 @@ class TestKind(models.Model):
     """A screening test (tuberculosis, hepatitis B, HIV...). Reference data, kept by the programme in the admin."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
     names = models.JSONField(_("names in other languages"), default=dict, blank=True)
     active = models.BooleanField(_("in use"), default=True)
 
@@ -152,7 +155,7 @@ class Vaccine(models.Model):
     """A vaccine of the national schedule; its doses are `VaccineDose` rows. Data, kept in the admin."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
     names = models.JSONField(_("names in other languages"), default=dict, blank=True)
     maximum_age_months = models.PositiveSmallIntegerField(
         _("not given after (months)"), null=True, blank=True, help_text=_("Leave empty when there is no upper age.")
