@@ -57,3 +57,25 @@ def refuse_hidden_characters(value: object) -> None:
             code="hidden_characters",
             params={"characters": ", ".join(found)},
         )
+
+
+MAX_LANGUAGES = 20
+
+
+def refuse_bad_names_by_language(value: object) -> None:
+    """A `names` JSON field of reference data ({"ru": "Аль-Холь", "ar": "الهول"}): a small object of language
+    codes to names, each a name like any other. Anything else stored there would reach every page that shows it."""
+    if not isinstance(value, dict):
+        raise ValidationError(_('Give the names as {"language code": "name", ...}.'), code="names_shape")
+    if len(value) > MAX_LANGUAGES:
+        raise ValidationError(_("At most %(limit)d languages."), code="names_count", params={"limit": MAX_LANGUAGES})
+    for language, name in value.items():
+        if not (isinstance(language, str) and 2 <= len(language) <= 10 and language.replace("-", "").isalpha()):
+            raise ValidationError(
+                _("“%(language)s” is not a language code."),
+                code="names_language",
+                params={"language": str(language)[:20]},
+            )
+        if not isinstance(name, str) or not 0 < len(name) <= 200:
+            raise ValidationError(_("Each name is a text of at most 200 characters."), code="names_value")
+        refuse_hidden_characters(name)

@@ -10,7 +10,7 @@ from access.models import Script
 from access.rules import DataClass
 from core.crypto import BlindIndexField, EncryptedFileField, EncryptedTextField
 from core.files import generated_name
-from core.validators import refuse_hidden_characters
+from core.validators import refuse_bad_names_by_language, refuse_hidden_characters
 
 
 class PlaceKind(models.TextChoices):
@@ -30,7 +30,9 @@ class Place(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=PlaceKind.choices)
     name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
     # Names in other languages, keyed by language code: {"ru": "Аль-Холь", "ar": "الهول"}.
-    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
+    names = models.JSONField(
+        _("names in other languages"), default=dict, blank=True, validators=[refuse_bad_names_by_language]
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from access.rules import DataClass
 from casework.models import Case
 from core.crypto import EncryptedTextField
-from core.validators import refuse_hidden_characters
+from core.validators import refuse_bad_names_by_language, refuse_hidden_characters
 from people.models import Person, Place
 
 
@@ -114,7 +114,9 @@ class TestKind(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
-    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
+    names = models.JSONField(
+        _("names in other languages"), default=dict, blank=True, validators=[refuse_bad_names_by_language]
+    )
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
@@ -156,7 +158,9 @@ class Vaccine(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
-    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
+    names = models.JSONField(
+        _("names in other languages"), default=dict, blank=True, validators=[refuse_bad_names_by_language]
+    )
     maximum_age_months = models.PositiveSmallIntegerField(
         _("not given after (months)"), null=True, blank=True, help_text=_("Leave empty when there is no upper age.")
     )

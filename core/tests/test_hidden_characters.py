@@ -172,3 +172,28 @@ def test_an_imported_row_with_a_hidden_character_in_a_name_cannot_be_imported() 
 
 def test_registering_through_the_service_with_a_clean_name_still_works(register: Callable[..., Case]) -> None:
     assert register(latin("Aigul", "Omarova"), born=date(1990, 1, 1)).person.names.get().given == "Aigul"
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["al-Hol"],
+        {f"l{chr(97 + i)}": "al-Hol" for i in range(21)},
+        {"ru": "Аль-Холь" * 30},
+        {"ru": {"nested": "x"}},
+        {"<script>": "x"},
+        {"ar": "\u0627\u0644\u0647\u0648\u0644\u202e"},
+    ],
+    ids=["a list", "21 languages", "too long", "not a text", "not a language", "a direction override"],
+)
+def test_the_names_of_a_place_in_other_languages_are_a_small_object_of_clean_names(db: None, names: object) -> None:
+    place = Place(kind=PlaceKind.CAMP, name="al-Hol", names=names)
+    with pytest.raises(ValidationError) as refused:
+        place.full_clean()
+    assert "names" in refused.value.message_dict
+
+
+def test_a_place_named_in_russian_and_arabic_is_accepted(db: None) -> None:
+    Place(
+        kind=PlaceKind.CAMP, name="al-Hol", names={"ru": "Аль-Холь", "ar": "\u0627\u0644\u0647\u0648\u0644"}
+    ).full_clean()
