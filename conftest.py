@@ -163,3 +163,19 @@ def register(caseworker_a: User) -> Callable[..., Case]:
         )
 
     return do
+
+
+@pytest.fixture
+def chain_appends(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the audit chain's head was locked for an append: one item per append (docs/decisions/0037)."""
+    import audit.services
+
+    appends: list[int] = []
+    original = audit.services._chain_head_locked
+
+    def counting() -> Any:
+        appends.append(1)
+        return original()
+
+    monkeypatch.setattr(audit.services, "_chain_head_locked", counting)
+    return appends

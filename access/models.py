@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access.rules import Role
+from core.validators import refuse_hidden_characters
 
 
 class AgencyKind(models.TextChoices):
@@ -25,8 +26,8 @@ class AgencyKind(models.TextChoices):
 class Agency(models.Model):
     """An organisation taking part in the programme. Which agencies exist is data, set per state."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[refuse_hidden_characters])
+    short_name = models.CharField(_("short name"), max_length=40, blank=True, validators=[refuse_hidden_characters])
     kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
 
     class Meta:
@@ -40,7 +41,7 @@ class Agency(models.Model):
 
 class Team(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams", verbose_name=_("agency"))
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
 
     class Meta:
         ordering = ["agency__name", "name"]
@@ -60,6 +61,10 @@ class Script(models.TextChoices):
 
 class User(AbstractUser):
     """A member of staff. What they may see follows from their agency, team and roles (see access.rules)."""
+
+    # As AbstractUser's, refusing hidden characters (a username refuses them already: letters, digits, @.+-_).
+    first_name = models.CharField(_("first name"), max_length=150, blank=True, validators=[refuse_hidden_characters])
+    last_name = models.CharField(_("last name"), max_length=150, blank=True, validators=[refuse_hidden_characters])
 
     agency = models.ForeignKey(
         Agency,

@@ -38,5 +38,16 @@ def audit_entries(
 
 
 def changed_fields(entry: AuditEntry) -> list[str]:
-    """What an entry changed, as field names only: auditors see who did what, never the case contents."""
-    return sorted(entry.changes) if isinstance(entry.changes, dict) else []
+    """What an entry changed, as field names only: auditors see who did what, never the case contents.
+
+    The items of a change set written as one entry (a person's names) show as `names.given`, `names.family`, ...
+    """
+    if not isinstance(entry.changes, dict):
+        return []
+    fields: set[str] = set()
+    for field, value in entry.changes.items():
+        items = [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+        fields.update(f"{field}.{key}" for item in items for key in item if key != "id")
+        if not items:
+            fields.add(field)
+    return sorted(fields)

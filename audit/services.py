@@ -1,6 +1,9 @@
 """Writing the audit log. Every service calls `audit_record` inside its own transaction."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -49,6 +52,17 @@ def _is_fk(instance: models.Model, field: str) -> bool:
     return isinstance(instance._meta.get_field(field), models.ForeignKey)
 
 
+@dataclass(frozen=True)
+class AuditItem:
+    """One entry of a change set written with `audit_record_many`."""
+
+    action: AuditAction
+    obj: models.Model | None = None
+    person_id: int | None = None
+    changes: Mapping[str, Any] | None = None
+    reason: str = ""
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -64,33 +78,87 @@ def audit_record(
 
     The chain head is locked first, so concurrent writers take consecutive positions one after the other;
     the lock is held until the caller's transaction ends. The entry's hash covers exactly the values stored.
+    Inside `audit_batch` the entry is kept and appended with the others when the batch ends.
     """
-    request = request or current_request()
+    item = AuditItem(action=action, obj=obj, person_id=person_id, changes=changes, reason=reason)
+    return audit_record_many(actor=actor, items=[item], request=request)[0]
+
+
+@transaction.atomic
+def audit_record_many(
+    *, actor: Any, items: Sequence[AuditItem], request: HttpRequest | None = None
+) -> list[AuditEntry]:
+    """Append the entries of one request-level change set in one step: the chain head is locked once, the
+    entries are inserted in one statement and the head moves once (docs/decisions/0037). A service that
+    changes many persons writes one entry per person through this, after its other work."""
+    entries = [_entry(actor, item, request or current_request()) for item in items]
+    pending = _batch.get()
+    if pending is not None:
+        pending.extend(entries)
+    else:
+        _append(entries)
+    return entries
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Keep the entries written inside and append them in one step when the block ends without an error.
+
+    For a service that loops over many persons through other services (a wave's execution, an import's
+    commit, a check-in of many arrivals): the chain head is then locked for the final append only, not from
+    the first person to the last. Use it inside the service's transaction and only around all-or-nothing
+    work: an entry written in an inner block that fails and is caught would still be appended. Nested
+    batches append with the outermost.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    pending: list[AuditEntry] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    _append(pending)
+
+
+_batch: ContextVar[list[AuditEntry] | None] = ContextVar("audit_batch", default=None)
+
+
+def _entry(actor: Any, item: AuditItem, request: HttpRequest | None) -> AuditEntry:
     user = actor if getattr(actor, "is_authenticated", False) else None
     agency = getattr(user, "agency", None) if user else None
     ip_address = request.META.get("REMOTE_ADDR") if request else None
-    entry = AuditEntry(
+    return AuditEntry(
         at=timezone.now(),
         actor=user,
         actor_username=getattr(user, "username", "") or "",
         agency_name=str(agency) if agency else "",
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        person_id=int(person_id) if person_id is not None else None,
-        changes=json_normal(dict(changes or {})),
-        reason=reason,
+        action=item.action,
+        object_type=item.obj._meta.label_lower if item.obj is not None else "",
+        object_id=str(item.obj.pk) if item.obj is not None and item.obj.pk is not None else "",
+        person_id=int(item.person_id) if item.person_id is not None else None,
+        changes=json_normal(dict(item.changes or {})),
+        reason=item.reason,
         path=(request.get_full_path()[:300] if request else ""),
         # As the column gives it back: blank is stored as NULL, IPv6 in its short lower-case form.
         ip_address=AuditEntry._meta.get_field("ip_address").get_prep_value(ip_address or None),
     )
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Chain and insert the entries: one lock of the head, one INSERT, one UPDATE of the head."""
+    if not entries:
+        return
     head = _chain_head_locked()
-    entry.seq = head.seq + 1
-    entry.prev_hash = head.hash
-    entry.entry_hash = entry_digest(head.hash, _chain_fields(entry))
-    entry.save(force_insert=True)
-    ChainHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.entry_hash)
-    return entry
+    seq, prev_hash = head.seq, head.hash
+    for entry in entries:
+        seq += 1
+        entry.seq = seq
+        entry.prev_hash = prev_hash
+        entry.entry_hash = prev_hash = entry_digest(prev_hash, _chain_fields(entry))
+    AuditEntry.objects.bulk_create(entries)
+    ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
 
 
 def _chain_fields(entry: AuditEntry) -> dict[str, Any]:

@@ -10,13 +10,14 @@ from access.models import Agency, Team
 from access.rules import DataClass
 from casework.transitions import CaseState
 from core.crypto import EncryptedTextField
+from core.validators import refuse_hidden_characters
 from people.models import Person
 
 
 class Case(models.Model):
     """One person's way through the programme. A child has their own case, linked to the mother's or guardian's."""
 
-    number = models.CharField(_("case number"), max_length=30, unique=True)
+    number = models.CharField(_("case number"), max_length=30, unique=True, validators=[refuse_hidden_characters])
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="case", verbose_name=_("person"))
     parent_case = models.ForeignKey(
         "self",

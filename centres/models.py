@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from access.models import Agency
 from access.rules import DataClass
 from casework.models import Case
+from core.validators import refuse_hidden_characters
 from people.models import Person, Place
 
 DEFAULT_STAY_DAYS = 30  # "accommodated for one month": the first centre's rule, changeable per centre
@@ -21,7 +22,7 @@ DEFAULT_STAY_DAYS = 30  # "accommodated for one month": the first centre's rule,
 class Centre(models.Model):
     """A rehabilitation and adaptation centre, run by one agency; staff of other agencies work there too."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[refuse_hidden_characters])
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="centres", verbose_name=_("agency"))
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("place"))
     default_stay_days = models.PositiveSmallIntegerField(_("planned length of stay (days)"), default=DEFAULT_STAY_DAYS)
@@ -48,7 +49,7 @@ class Centre(models.Model):
 
 class Building(models.Model):
     centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="buildings")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[refuse_hidden_characters])
 
     class Meta:
         ordering = ["centre", "name", "id"]
@@ -62,7 +63,7 @@ class Building(models.Model):
 
 class Room(models.Model):
     building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[refuse_hidden_characters])
     capacity = models.PositiveSmallIntegerField(_("beds"))
 
     class Meta:
@@ -161,7 +162,7 @@ class GroupProfile(models.TextChoices):
 
 class Group(models.Model):
     centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="groups")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
     profile = models.CharField(_("social profile"), max_length=24, choices=GroupProfile.choices)
     starts_on = models.DateField(_("starts on"))
 

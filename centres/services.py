@@ -13,7 +13,7 @@ from access import policy
 from access.models import User
 from access.rules import Action, DataClass
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import audit_batch, audit_record
 from casework.models import Case
 from casework.services import case_transition
 from casework.transitions import CaseState
@@ -287,21 +287,22 @@ def group_admit(
                 % {"building": building.name, "missing": plan.missing, "count": len(persons)}
             }
         )
-    by_id = {r.pk: r for r in rooms}
-    planned = _planned(centre, admitted_on, None)
-    return [
-        _write_stay(
-            actor,
-            centre,
-            person,
-            cases[person.pk],
-            room=by_id[plan.rooms[person.pk]],
-            kind=StayKind.RESIDENTIAL,
-            admitted_on=admitted_on,
-            planned_until=planned,
-        )
-        for person in sorted(persons, key=lambda p: p.pk)
-    ]
+    with audit_batch():  # one append of the chain for the whole change set (docs/decisions/0037)
+        by_id = {r.pk: r for r in rooms}
+        planned = _planned(centre, admitted_on, None)
+        return [
+            _write_stay(
+                actor,
+                centre,
+                person,
+                cases[person.pk],
+                room=by_id[plan.rooms[person.pk]],
+                kind=StayKind.RESIDENTIAL,
+                admitted_on=admitted_on,
+                planned_until=planned,
+            )
+            for person in sorted(persons, key=lambda p: p.pk)
+        ]
 
 
 @transaction.atomic
@@ -464,24 +465,25 @@ def attendance_record(*, actor: Any, session: Session, marks: dict[int, str]) ->
     if any(DataClass.IDENTITY not in visible[pid] for pid in marks):
         raise refuse(_("You may not record attendance for a person outside your reach."))
     existing = {a.person_id: a for a in Attendance.objects.select_for_update().filter(session=session)}
-    saved = []
-    for person_id, status in sorted(marks.items()):
-        row = existing.get(person_id)
-        before = row.status if row else None
-        if row is None:
-            row = Attendance.objects.create(session=session, person_id=person_id, status=status, recorded_by=actor)
-        elif row.status != status:
-            row.status, row.recorded_by = status, actor
-            row.save(update_fields=["status", "recorded_by", "recorded_at"])
-        else:
+    with audit_batch():  # one append of the chain for the whole change set (docs/decisions/0037)
+        saved = []
+        for person_id, status in sorted(marks.items()):
+            row = existing.get(person_id)
+            before = row.status if row else None
+            if row is None:
+                row = Attendance.objects.create(session=session, person_id=person_id, status=status, recorded_by=actor)
+            elif row.status != status:
+                row.status, row.recorded_by = status, actor
+                row.save(update_fields=["status", "recorded_by", "recorded_at"])
+            else:
+                saved.append(row)
+                continue
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+                obj=row,
+                person_id=person_id,
+                changes={"status": [before, status]},
+            )
             saved.append(row)
-            continue
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-            obj=row,
-            person_id=person_id,
-            changes={"status": [before, status]},
-        )
-        saved.append(row)
-    return saved
+        return saved

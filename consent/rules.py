@@ -256,9 +256,16 @@ def case_steps(decision: str, state: str) -> list[str]:
     return ["ask_consent", target] if state == CaseState.IDENTIFIED else [target]
 
 
+MAX_PANEL_MEMBERS = 20
+
+
 def check_panel(members: Iterable[Any], recorder: Any) -> None:
     """At least two distinct members, each holding the capability; the recorder is never the only one."""
     distinct = {m.pk: m for m in members}
+    if len(distinct) > MAX_PANEL_MEMBERS:
+        raise ValidationError(
+            {"members": _("A best-interests panel has at most %(limit)d members.") % {"limit": MAX_PANEL_MEMBERS}}
+        )
     if len(distinct) < 2:
         raise ValidationError({"members": _("A best-interests decision needs at least two panel members.")})
     if not set(distinct) - {recorder.pk}:

@@ -13,6 +13,7 @@ from consent.models import (
     GivenBy,
     PanelDecision,
 )
+from consent.rules import MAX_PANEL_MEMBERS
 from core.errors import MAX_ID
 from people.models import Place
 from people.serializers import ClassifiedSerializer
@@ -137,7 +138,7 @@ class BestInterestsInputSerializer(serializers.Serializer):
     child = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     decided_on = serializers.DateField()
     members = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=20
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=MAX_PANEL_MEMBERS
     )
     external_members = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     decision = serializers.ChoiceField(choices=PanelDecision.choices)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.rules import Action, Capability, DataClass
 from audit.models import AuditAction
-from audit.services import MASK, audit_record, diff, snapshot
+from audit.services import MASK, audit_batch, audit_record, diff, snapshot
 from casework.models import Case
 from casework.services import case_transition
 from casework.timeline import timeline_note
@@ -149,26 +149,30 @@ def consent_record_family(
         raise ValidationError({"children": _("Choose at least one child.")})
     if len({c.pk for c in children}) != len(children) or mother.pk in {c.pk for c in children}:
         raise ValidationError({"children": _("Each child may be chosen once.")})
-    records = [consent_record(actor=actor, person=mother, decision=decision, given_by=GivenBy.SELF, **common)]
-    for child in children:
-        try:
-            records.append(
-                consent_record(
-                    actor=actor,
-                    person=child,
-                    decision=decision,
-                    given_by=GivenBy.MOTHER,
-                    representative=mother,
-                    **common,
+    with audit_batch():  # one append of the chain for the whole change set (docs/decisions/0037)
+        records = [consent_record(actor=actor, person=mother, decision=decision, given_by=GivenBy.SELF, **common)]
+        for child in children:
+            try:
+                records.append(
+                    consent_record(
+                        actor=actor,
+                        person=child,
+                        decision=decision,
+                        given_by=GivenBy.MOTHER,
+                        representative=mother,
+                        **common,
+                    )
                 )
-            )
-        except ValidationError as error:
-            # Say which child the refusal is about: the whole act is undone by the transaction.
-            messages = [str(m) for m in error.messages]
-            raise ValidationError(
-                {"children": _("Child № %(number)s: %(problem)s") % {"number": child.pk, "problem": " ".join(messages)}}
-            ) from None
-    return records
+            except ValidationError as error:
+                # Say which child the refusal is about: the whole act is undone by the transaction.
+                messages = [str(m) for m in error.messages]
+                raise ValidationError(
+                    {
+                        "children": _("Child № %(number)s: %(problem)s")
+                        % {"number": child.pk, "problem": " ".join(messages)}
+                    }
+                ) from None
+        return records
 
 
 @transaction.atomic

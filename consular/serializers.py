@@ -7,7 +7,7 @@ from rest_framework import serializers
 from access.rules import DataClass
 from consular.models import DocumentRestoration, MemberRelation, SelfReturnMember, SelfReturnRequest
 from core.errors import MAX_ID
-from people.models import DocumentType, Place, PlaceKind
+from people.models import MAX_NAMES_PER_PERSON, DocumentType, Place, PlaceKind
 from people.serializers import ClassifiedSerializer, NameInputSerializer, PersonInputSerializer
 
 
@@ -57,7 +57,9 @@ class SelfReturnCreateSerializer(PersonInputSerializer):
     requested_on = serializers.DateField()
     situation = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     applicant = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
-    names = NameInputSerializer(many=True, required=False)
+    names: serializers.ListSerializer = serializers.ListSerializer(
+        child=NameInputSerializer(), required=False, max_length=MAX_NAMES_PER_PERSON
+    )
 
 
 class MemberInputSerializer(PersonInputSerializer):
@@ -68,7 +70,9 @@ class MemberInputSerializer(PersonInputSerializer):
     born_in = serializers.PrimaryKeyRelatedField(
         queryset=Place.objects.filter(kind=PlaceKind.COUNTRY), required=False, allow_null=True, default=None
     )
-    names = NameInputSerializer(many=True, required=False)
+    names: serializers.ListSerializer = serializers.ListSerializer(
+        child=NameInputSerializer(), required=False, max_length=MAX_NAMES_PER_PERSON
+    )
     version = serializers.IntegerField(min_value=1, required=False)
 
 

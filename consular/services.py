@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.rules import Action, Capability, DataClass
 from audit.models import AuditAction
-from audit.services import MASK, audit_record
+from audit.services import MASK, audit_batch, audit_record
 from casework.models import Case
 from casework.services import case_open, case_transition, relative_register_with_case, returnee_register
 from casework.transitions import CaseState
@@ -478,28 +478,31 @@ def arrival_record(
                 }
             )
     reason = _("Arrived home from %(request)s") % {"request": _label(request.consulate, request.requested_on)}
-    for _person, case in family:
-        case = case_transition(actor=actor, case=case, transition="evacuate", reason=reason, on=arrived_on)
-        case_transition(actor=actor, case=case, transition="receive", reason=reason)
-    for person, _case in family:
-        presence_record(actor=actor, person=person, place=arrival_place, since=arrived_on, source=_("Arrival record"))
-    request.status = SelfReturnStatus.ARRIVED
-    request.arrived_on = arrived_on
-    request.arrival_place = arrival_place
-    _bump(request, "status", "arrived_on", "arrival_place")
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=request,
-        person_id=request.applicant_id,
-        changes={
-            "status": [SelfReturnStatus.TRAVEL_ARRANGED, SelfReturnStatus.ARRIVED],
-            "arrived_on": [None, arrived_on.isoformat()],
-            "arrival_place": [None, arrival_place.pk],
-            "travellers": [None, len(family)],
-        },
-    )
-    return request
+    with audit_batch():  # one append of the chain for the whole change set (docs/decisions/0037)
+        for _person, case in family:
+            case = case_transition(actor=actor, case=case, transition="evacuate", reason=reason, on=arrived_on)
+            case_transition(actor=actor, case=case, transition="receive", reason=reason)
+        for person, _case in family:
+            presence_record(
+                actor=actor, person=person, place=arrival_place, since=arrived_on, source=_("Arrival record")
+            )
+        request.status = SelfReturnStatus.ARRIVED
+        request.arrived_on = arrived_on
+        request.arrival_place = arrival_place
+        _bump(request, "status", "arrived_on", "arrival_place")
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=request,
+            person_id=request.applicant_id,
+            changes={
+                "status": [SelfReturnStatus.TRAVEL_ARRANGED, SelfReturnStatus.ARRIVED],
+                "arrived_on": [None, arrived_on.isoformat()],
+                "arrival_place": [None, arrival_place.pk],
+                "travellers": [None, len(family)],
+            },
+        )
+        return request
 
 
 @transaction.atomic

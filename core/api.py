@@ -5,8 +5,11 @@ message an accessor gives `NotVisible` ("No such person", "No such record") is f
 reaches the client (decision 0038).
 """
 
+from collections.abc import Mapping
+from io import BytesIO
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -14,6 +17,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -46,6 +50,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             error_body(_("The request was refused: see the messages per field."), messages_by_field(exc)),
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if isinstance(exc, BodyTooLarge):
+        return Response({"detail": str(exc.detail), "errors": {}}, status=exc.status_code)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -134,3 +140,45 @@ def error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
             for code, description in refusals.items():
                 responses.setdefault(code, {"description": description, "content": reference})
     return result
+
+
+class BoundedListField(serializers.ListField):
+    """A list refused as soon as it is longer than `max_length`, before each item is validated.
+
+    DRF's ListField validates every item first and checks the length afterwards: with items that cost a query
+    each (a PrimaryKeyRelatedField child) a long list is as many queries before the refusal.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if self.max_length is not None and isinstance(data, list | tuple) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class BodyTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "body_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            _("The request body is larger than %(limit)d KB. Send less at once.") % {"limit": limit // 1024}
+        )
+
+
+class BoundedJSONParser(JSONParser):
+    """JSON bodies of at most ZHUSAN_API_JSON_MAX_BYTES; a longer one is refused (413) before it is parsed.
+
+    DRF reads the body from the stream, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE check: without this bound a
+    JSON body of any size is read into memory and parsed. Never more than the limit plus one byte is read.
+    """
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
+        limit = settings.ZHUSAN_API_JSON_MAX_BYTES
+        request = (parser_context or {}).get("request")
+        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if declared and str(declared).isdigit() and int(declared) > limit:
+            raise BodyTooLarge(limit)
+        body = stream.read(limit + 1)
+        if len(body) > limit:
+            raise BodyTooLarge(limit)
+        return super().parse(BytesIO(body), media_type, parser_context)

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access import policy
 from access.models import Team, User
 from access.rules import Action, DataClass
+from core.api import BoundedJSONParser
 from core.errors import refuse
 from identification import imports, selectors, services
 from identification.models import ImportBatch, ImportRow
@@ -252,7 +253,7 @@ class ImportViewSet(viewsets.ViewSet):
     `decisions`, `commit` (one transaction) or `discard`. Nothing outside the batch is written before commit."""
 
     lookup_value_regex = ID_PATTERN
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(responses=ImportBatchSerializer(many=True))
     def list(self, request: Request) -> Response:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from access.models import Agency, Team
 from access.rules import DataClass
 from core.crypto import EncryptedTextField
+from core.validators import refuse_hidden_characters
 from people.models import CitizenshipEvidence, Person, Place, Relationship
 
 
@@ -31,7 +32,7 @@ class Confidence(models.TextChoices):
 class IdentificationList(models.Model):
     """A list of persons believed to be nationals, as received from one source. Held by one agency."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
     source_kind = models.CharField(_("source"), max_length=20, choices=SourceKind.choices)
     source_description = models.CharField(_("source in detail"), max_length=500, blank=True)
     received_on = models.DateField(_("received on"))
@@ -58,7 +59,9 @@ class ListEntry(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="list_entries")
     row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices)
-    document_number = EncryptedTextField(_("document number on the list"), max_length=50, blank=True)
+    document_number = EncryptedTextField(
+        _("document number on the list"), max_length=50, blank=True, validators=[refuse_hidden_characters]
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -78,7 +81,7 @@ class ListEntry(models.Model):
 class Mission(models.Model):
     """A mission to camps and prisons abroad: its dates, team, members and the places it visited."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.validators import hidden_characters
 from people.models import BirthDatePrecision, Sex
 from people.transliteration import fold_tokens
 
@@ -138,6 +139,13 @@ def parse_row(cells: list[str], mapping: dict[str, int]) -> tuple[dict[str, Any]
     errors: list[str] = []
     if not (fold_tokens(data["given"]) or fold_tokens(data["family"])):
         errors.append(_("The name is missing."))
+    for target in ("given", "family", "patronymic", "document"):
+        hidden = hidden_characters(data[target])
+        if hidden:
+            errors.append(
+                _("The %(column)s holds invisible or text-direction characters (%(characters)s).")
+                % {"column": str(TARGETS[target]).lower(), "characters": ", ".join(hidden)}
+            )
     sex_text = data["sex"].lower().strip(" .")
     if sex_text and sex_text not in _SEX_VALUES:
         errors.append(_("The sex “%(value)s” is not a known value (use F or M).") % {"value": data["sex"]})

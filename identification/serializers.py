@@ -20,6 +20,8 @@ from identification.models import (
     VerificationOutcome,
 )
 from identification.rows import TARGETS
+from identification.services import MAX_MISSION_CHOICES
+from identification.spreadsheet import MAX_ROWS
 from people.models import RelationshipKind
 
 
@@ -74,8 +76,8 @@ class IdentificationMissionInputSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     team = _id(required=False, allow_null=True)
-    members = serializers.ListField(child=_id(), required=False, default=list, max_length=100)
-    places = serializers.ListField(child=_id(), required=False, default=list, max_length=100)
+    members = serializers.ListField(child=_id(), required=False, default=list, max_length=MAX_MISSION_CHOICES)
+    places = serializers.ListField(child=_id(), required=False, default=list, max_length=MAX_MISSION_CHOICES)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
@@ -216,4 +218,6 @@ class ImportDecisionItemSerializer(serializers.Serializer):
 
 
 class ImportDecisionsInputSerializer(serializers.Serializer):
-    decisions = ImportDecisionItemSerializer(many=True)
+    decisions: serializers.ListSerializer = serializers.ListSerializer(
+        child=ImportDecisionItemSerializer(), max_length=MAX_ROWS
+    )

@@ -140,6 +140,9 @@ def list_entry_add(
 # --- missions -----------------------------------------------------------------------------------------------------
 
 
+MAX_MISSION_CHOICES = 100  # members and places of one mission
+
+
 @transaction.atomic
 def mission_create(
     *,
@@ -161,6 +164,10 @@ def mission_create(
     if team is not None and team.agency_id != actor.agency_id:
         raise ValidationError({"team": _("Choose a team of your agency.")})
     places = list(places or [])
+    members = list(members or [])
+    for field, chosen in (("members", members), ("places", places)):
+        if len(chosen) > MAX_MISSION_CHOICES:
+            raise ValidationError({field: _("Choose at most %(limit)d.") % {"limit": MAX_MISSION_CHOICES}})
     if any(p.kind not in MISSION_PLACE_KINDS for p in places):
         raise ValidationError({"places": _("A mission visits camps, prisons, towns or facilities, not countries.")})
     mission = Mission(

@@ -19,11 +19,13 @@ from rest_framework.response import Response
 from access import policy
 from access.models import Agency, User
 from access.rules import Capability
+from core.api import BoundedListField
 from core.errors import MAX_ID, refuse
 from core.http import preferred_script
 from operations import rules, selectors, services
 from operations.manifest import manifest_pdf
 from operations.models import Operation, Wave
+from operations.services import MAX_ESCORT, MAX_PARTNER_AGENCIES, MAX_PERSONS_AT_ONCE
 from people.models import Place
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
@@ -41,8 +43,11 @@ class OperationCreateSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
-    partner_agencies = serializers.PrimaryKeyRelatedField(
-        queryset=Agency.objects.all(), many=True, required=False, default=list
+    partner_agencies = BoundedListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all()),
+        required=False,
+        default=list,
+        max_length=MAX_PARTNER_AGENCIES,
     )
 
 
@@ -86,8 +91,11 @@ class WaveCreateSerializer(serializers.Serializer):
     destination = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all())
     route = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     transport = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    escort = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), many=True, required=False, default=list
+    escort = BoundedListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True)),
+        required=False,
+        default=list,
+        max_length=MAX_ESCORT,
     )
     escort_team = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     capacity = serializers.IntegerField(min_value=1, max_value=100_000)
@@ -123,7 +131,7 @@ class WaveMembersSerializer(serializers.Serializer):
 
 class WaveMemberAddSerializer(serializers.Serializer):
     persons = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=MAX_PERSONS_AT_ONCE
     )
     include_children = serializers.BooleanField(default=False)
     separation_reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
@@ -131,7 +139,9 @@ class WaveMemberAddSerializer(serializers.Serializer):
 
 
 class WaveMemberRemoveParams(serializers.Serializer):
-    person = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1)
+    person = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=MAX_PERSONS_AT_ONCE
+    )
     include_children = serializers.BooleanField(default=False)
     version = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
 

@@ -12,14 +12,21 @@ from django.utils.translation import gettext_lazy as _
 from access.models import Agency
 from access.rules import DataClass
 from casework.models import Case
+from core.validators import refuse_hidden_characters
 from people.models import Person, Place
 
 
 class Operation(models.Model):
     """A return operation decided by the state, carried out in waves. Holds no personal data."""
 
-    name = models.CharField(_("name"), max_length=200)
-    code = models.CharField(_("code"), max_length=40, unique=True, help_text=_("A short code, e.g. ZHUSAN-2019"))
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("A short code, e.g. ZHUSAN-2019"),
+        validators=[refuse_hidden_characters],
+    )
     description = models.TextField(_("description"), blank=True, max_length=5000)
     lead_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="operations_led", verbose_name=_("lead agency")
@@ -63,7 +70,7 @@ class Wave(models.Model):
         Operation, on_delete=models.PROTECT, related_name="waves", verbose_name=_("operation")
     )
     number = models.PositiveSmallIntegerField(_("number"))
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[refuse_hidden_characters])
     departs_on = models.DateField(_("departs on"))
     arrives_on = models.DateField(_("arrives on"))
     origin = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))

@@ -13,7 +13,7 @@ from access import policy
 from access.models import Agency, User
 from access.rules import Capability
 from audit.models import AuditAction
-from audit.services import audit_record, diff, snapshot
+from audit.services import AuditItem, audit_batch, audit_record, audit_record_many, diff, snapshot
 from casework.models import Case
 from casework.services import case_transition
 from casework.transitions import TRANSITIONS_BY_NAME, CaseState
@@ -21,6 +21,11 @@ from core.errors import Conflict, refuse
 from operations import rules
 from operations.models import Operation, Wave, WaveMember, WaveStatus
 from operations.selectors import person_labels
+
+# Bounds of the lists a request may carry (docs/decisions/0037): past them it is a mistake or an attack.
+MAX_PARTNER_AGENCIES = 20
+MAX_ESCORT = 30
+MAX_PERSONS_AT_ONCE = 500  # persons added to or taken off a wave in one request
 
 OPERATION_FIELDS = ("name", "code", "description", "lead_agency", "starts_on", "ends_on")
 WAVE_FIELDS = (
@@ -64,6 +69,7 @@ def operation_create(*, actor: Any, partner_agencies: Iterable[Agency] = (), **f
     fields.setdefault("lead_agency", actor.agency)
     if fields["lead_agency"] is None or fields["lead_agency"].pk != actor.agency_id:
         raise ValidationError({"lead_agency": _("An operation is led by your own agency.")})
+    partner_agencies = _check_partners(partner_agencies)
     operation = Operation(created_by=actor, **fields)
     operation.full_clean()
     operation.save()
@@ -87,6 +93,8 @@ def operation_update(
 ) -> Operation:
     """Change an operation's name, dates or partners. The lead agency stays."""
     _unknown(fields, set(OPERATION_FIELDS) - {"lead_agency"})
+    if partner_agencies is not None:
+        partner_agencies = _check_partners(partner_agencies)
     operation = Operation.objects.select_for_update().get(pk=operation.pk)
     _require_manager(actor, operation)
     before = snapshot(operation, OPERATION_FIELDS)
@@ -130,8 +138,19 @@ def _check_wave(wave: Wave) -> None:
         raise ValidationError(errors)
 
 
+def _check_partners(partner_agencies: Iterable[Agency]) -> list[Agency]:
+    partners = list(partner_agencies)
+    if len(partners) > MAX_PARTNER_AGENCIES:
+        raise ValidationError(
+            {"partner_agencies": _("Choose at most %(limit)d partner agencies.") % {"limit": MAX_PARTNER_AGENCIES}}
+        )
+    return partners
+
+
 def _check_escort(escort: Iterable[User]) -> list[User]:
     people = list(escort)
+    if len(people) > MAX_ESCORT:
+        raise ValidationError({"escort": _("An escort has at most %(limit)d members.") % {"limit": MAX_ESCORT}})
     if any(not u.is_active for u in people):
         raise ValidationError({"escort": _("Choose active members of staff for the escort.")})
     return people
@@ -269,7 +288,7 @@ def wave_members_add(
     _require_manager(actor, wave.operation)
     rules.require_planned(wave)
     _check_version(wave, expected_version)
-    asked = {int(p) for p in person_ids}
+    asked = _asked(person_ids)
     if not asked:
         raise ValidationError({"persons": _("Choose at least one person.")})
     separation_reason = separation_reason.strip()
@@ -336,12 +355,24 @@ def wave_members_add(
     members = list(wave.members.filter(person_id__in=asked, active=True))
     wave.version += 1
     wave.save(update_fields=["version"])
-    for member in members:
-        changes: dict[str, Any] = {"wave": [None, wave.pk], "case": [None, member.case_id]}
-        if member.separation_reason:
-            changes["separation_reason"] = [None, member.separation_reason]
-        audit_record(actor=actor, action=AuditAction.CREATE, obj=member, person_id=member.person_id, changes=changes)
+    audit_record_many(actor=actor, items=[_added(member, wave) for member in members])  # one append for all
     return members
+
+
+def _added(member: WaveMember, wave: Wave) -> AuditItem:
+    changes: dict[str, Any] = {"wave": [None, wave.pk], "case": [None, member.case_id]}
+    if member.separation_reason:
+        changes["separation_reason"] = [None, member.separation_reason]
+    return AuditItem(action=AuditAction.CREATE, obj=member, person_id=member.person_id, changes=changes)
+
+
+def _asked(person_ids: Iterable[int]) -> set[int]:
+    asked = {int(p) for p in person_ids}
+    if len(asked) > MAX_PERSONS_AT_ONCE:
+        raise ValidationError(
+            {"persons": _("Choose at most %(limit)d persons at once.") % {"limit": MAX_PERSONS_AT_ONCE}}
+        )
+    return asked
 
 
 def _relatives(links: rules.FamilyLinks) -> set[int]:
@@ -373,7 +404,7 @@ def wave_members_remove(
     _require_manager(actor, wave.operation)
     rules.require_planned(wave)
     _check_version(wave, expected_version)
-    asked = {int(p) for p in person_ids}
+    asked = _asked(person_ids)
     reachable = set(policy.cases_visible_to(actor).filter(person_id__in=asked).values_list("person_id", flat=True))
     on_wave = set(wave.members.filter(active=True).values_list("person_id", flat=True))
     missing = sorted(asked - (reachable & on_wave))
@@ -384,15 +415,19 @@ def wave_members_remove(
         asked |= {c for g in asked for c in links.children.get(g, ()) if c in on_wave}
     rules.require_children_removed(asked, links, on_wave, _label_for(actor, asked | _relatives(links)))
     members = list(wave.members.filter(person_id__in=asked, active=True))
-    for member in members:
-        audit_record(
-            actor=actor,
-            action=AuditAction.DELETE,
-            obj=member,
-            person_id=member.person_id,
-            changes={"wave": [wave.pk, None]},
-            reason=reason[:2000],
-        )
+    audit_record_many(  # one append for all
+        actor=actor,
+        items=[
+            AuditItem(
+                action=AuditAction.DELETE,
+                obj=member,
+                person_id=member.person_id,
+                changes={"wave": [wave.pk, None]},
+                reason=reason[:2000],
+            )
+            for member in members
+        ],
+    )
     WaveMember.objects.filter(pk__in=[m.pk for m in members]).delete()
     wave.version += 1
     wave.save(update_fields=["version"])
@@ -443,23 +478,24 @@ def wave_execute(*, actor: Any, wave: Wave, version: int) -> Wave:
                 % {"persons": "; ".join(blocked)}
             }
         )
-    for member in members:
-        case_transition(
+    with audit_batch():  # one append of the chain for the whole change set (docs/decisions/0037)
+        for member in members:
+            case_transition(
+                actor=actor,
+                case=cases[member.case_id],
+                transition=evacuate,
+                on=wave.arrives_on,
+                reason=_("Arrived with %(wave)s") % {"wave": wave.name},
+            )
+        wave.status = WaveStatus.EXECUTED
+        wave.executed_at = timezone.now()
+        wave.executed_by = actor
+        wave.version += 1
+        wave.save(update_fields=["status", "executed_at", "executed_by", "version"])
+        audit_record(
             actor=actor,
-            case=cases[member.case_id],
-            transition=evacuate,
-            on=wave.arrives_on,
-            reason=_("Arrived with %(wave)s") % {"wave": wave.name},
+            action=AuditAction.TRANSITION,
+            obj=wave,
+            changes={"status": [WaveStatus.PLANNED, WaveStatus.EXECUTED], "evacuated": [None, len(members)]},
         )
-    wave.status = WaveStatus.EXECUTED
-    wave.executed_at = timezone.now()
-    wave.executed_by = actor
-    wave.version += 1
-    wave.save(update_fields=["status", "executed_at", "executed_by", "version"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=wave,
-        changes={"status": [WaveStatus.PLANNED, WaveStatus.EXECUTED], "evacuated": [None, len(members)]},
-    )
-    return wave
+        return wave

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.models import Script
 from core.errors import MAX_ID
+from core.validators import refuse_hidden_characters
 from people.models import (
     BirthDatePrecision,
     CitizenshipStatus,
@@ -26,9 +27,15 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class NameForm(forms.Form):
     script = forms.ChoiceField(label=_("Script"), choices=Script.choices)
-    given = forms.CharField(label=_("Given name"), max_length=100, required=False)
-    family = forms.CharField(label=_("Family name"), max_length=100, required=False)
-    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    given = forms.CharField(
+        label=_("Given name"), max_length=100, required=False, validators=[refuse_hidden_characters]
+    )
+    family = forms.CharField(
+        label=_("Family name"), max_length=100, required=False, validators=[refuse_hidden_characters]
+    )
+    patronymic = forms.CharField(
+        label=_("Patronymic"), max_length=100, required=False, validators=[refuse_hidden_characters]
+    )
     kind = forms.ChoiceField(label=_("Kind of name"), choices=NameKind.choices, initial=NameKind.DECLARED)
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
 
@@ -86,7 +93,7 @@ class PersonEditForm(PersonFieldsForm):
 
 class DocumentForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
-    number = forms.CharField(label=_("Number"), max_length=50, required=False)
+    number = forms.CharField(label=_("Number"), max_length=50, required=False, validators=[refuse_hidden_characters])
     issuing_state = forms.ModelChoiceField(
         label=_("Issuing state"), queryset=Place.objects.filter(kind=PlaceKind.COUNTRY), required=False
     )

@@ -10,6 +10,7 @@ from access.models import Script
 from access.rules import DataClass
 from core.crypto import BlindIndexField, EncryptedFileField, EncryptedTextField
 from core.files import generated_name
+from core.validators import refuse_bad_names_by_language, refuse_hidden_characters
 
 
 class PlaceKind(models.TextChoices):
@@ -27,9 +28,11 @@ class Place(models.Model):
     """A country, camp, prison, region, district or facility. Places are data, set per programme."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=PlaceKind.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
     # Names in other languages, keyed by language code: {"ru": "Аль-Холь", "ar": "الهول"}.
-    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
+    names = models.JSONField(
+        _("names in other languages"), default=dict, blank=True, validators=[refuse_bad_names_by_language]
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -38,7 +41,13 @@ class Place(models.Model):
         related_name="children",
         verbose_name=_("within"),
     )
-    code = models.CharField(_("code"), max_length=20, blank=True, help_text=_("ISO country code or local code"))
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        blank=True,
+        help_text=_("ISO country code or local code"),
+        validators=[refuse_hidden_characters],
+    )
 
     class Meta:
         ordering = ["kind", "name"]
@@ -206,12 +215,17 @@ NAME_KIND_RANK = {
 }
 
 
+# A person's names: the declared one, transliterations, aliases. More is an input error (or an attack: each name
+# is validated, indexed and audited), so every way in refuses it.
+MAX_NAMES_PER_PERSON = 20
+
+
 class PersonName(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
     script = models.CharField(_("script"), max_length=4, choices=Script.choices)
-    given = models.CharField(_("given name"), max_length=100, blank=True)
-    family = models.CharField(_("family name"), max_length=100, blank=True)
-    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    given = models.CharField(_("given name"), max_length=100, blank=True, validators=[refuse_hidden_characters])
+    family = models.CharField(_("family name"), max_length=100, blank=True, validators=[refuse_hidden_characters])
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True, validators=[refuse_hidden_characters])
     kind = models.CharField(_("kind"), max_length=12, choices=NameKind.choices, default=NameKind.DECLARED)
     source = models.CharField(_("source"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -278,7 +292,7 @@ class IdentityDocument(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
     row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     doc_type = models.CharField(_("type"), max_length=20, choices=DocumentType.choices)
-    number = EncryptedTextField(_("number"), max_length=50, blank=True)
+    number = EncryptedTextField(_("number"), max_length=50, blank=True, validators=[refuse_hidden_characters])
     number_index = BlindIndexField(source="number", db_index=True)
     issuing_state = models.ForeignKey(
         Place,
@@ -385,7 +399,7 @@ class Relationship(models.Model):
 
 
 class Household(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
     members: "models.ManyToManyField[Person, HouseholdMember]" = models.ManyToManyField(
         Person, through="HouseholdMember", related_name="households"
     )

@@ -18,8 +18,10 @@ from core.crypto import (
     TypedEncryptedField,
 )
 from core.errors import MAX_ID
+from core.validators import refuse_hidden_characters
 from people.forms import RELATION_CHOICES
 from people.models import (
+    MAX_NAMES_PER_PERSON,
     BirthDatePrecision,
     CitizenshipStatus,
     DocumentStatus,
@@ -88,9 +90,15 @@ class NameSerializer(ClassifiedSerializer):
 
 class NameInputSerializer(serializers.Serializer):
     script = serializers.ChoiceField(choices=Script.choices)
-    given = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    family = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    given = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", validators=[refuse_hidden_characters]
+    )
+    family = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", validators=[refuse_hidden_characters]
+    )
+    patronymic = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", validators=[refuse_hidden_characters]
+    )
     kind = serializers.ChoiceField(choices=NameKind.choices, default=NameKind.DECLARED)
     source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")  # type: ignore[assignment]
 
@@ -175,7 +183,9 @@ class PersonUpdateSerializer(PersonInputSerializer):
 
 
 class PersonCreateSerializer(PersonInputSerializer):
-    names = NameInputSerializer(many=True, allow_empty=False)
+    names: serializers.ListSerializer = serializers.ListSerializer(
+        child=NameInputSerializer(), allow_empty=False, max_length=MAX_NAMES_PER_PERSON
+    )
     parent_case = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -200,7 +210,9 @@ class DocumentSerializer(ClassifiedSerializer):
 
 class DocumentInputSerializer(serializers.Serializer):
     doc_type = serializers.ChoiceField(choices=DocumentType.choices)
-    number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    number = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default="", validators=[refuse_hidden_characters]
+    )
     issuing_state = serializers.PrimaryKeyRelatedField(
         queryset=Place.objects.filter(kind="country"), required=False, allow_null=True, default=None
     )

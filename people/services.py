@@ -26,6 +26,7 @@ from core.errors import MAX_ID, Conflict, refuse
 from core.files import checked_scan, content_type_of
 from people.family import best_birth_date, check_relationship
 from people.models import (
+    MAX_NAMES_PER_PERSON,
     BirthDatePrecision,
     CitizenshipEvidence,
     DocumentNumberOutcome,
@@ -106,11 +107,16 @@ def _clean_name(name: PersonName) -> None:
 
 @transaction.atomic
 def person_register(*, actor: Any, names: list[dict[str, Any]], **fields: Any) -> Person:
-    """Create a person with at least one name. Used by case registration and by adding a relative."""
+    """Create a person with one to MAX_NAMES_PER_PERSON names. Used by case registration and by adding a relative.
+
+    One audit entry carries the person and all their names, written last: the chain head is locked for one
+    append, not for the whole registration (docs/decisions/0037).
+    """
     if not policy.has_capability(actor, Capability.REGISTER_PERSON):
         raise refuse(_("You may not register persons."))
     if not names:
         raise ValidationError({"names": _("A person needs at least one name.")})
+    _check_name_count(len(names))
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({f: _("This field cannot be set here.") for f in unknown})
@@ -119,16 +125,18 @@ def person_register(*, actor: Any, names: list[dict[str, Any]], **fields: Any) -
     person.full_clean()
     person.birth_date_best = best_birth_date(person)
     person.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=person,
-        person_id=person.pk,
-        changes=diff({}, snapshot(person, PERSON_FIELDS), Person.DATA_CLASSES),
-    )
-    for name_fields in names:
-        _name_create(actor, person, name_fields)
+    created = [_name_create(person, name_fields) for name_fields in names]
+    changes: dict[str, Any] = diff({}, snapshot(person, PERSON_FIELDS), Person.DATA_CLASSES)
+    changes["names"] = [_name_changes(name) for name in created]
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=person, person_id=person.pk, changes=changes)
     return person
+
+
+def _check_name_count(count: int) -> None:
+    if count > MAX_NAMES_PER_PERSON:
+        raise ValidationError(
+            {"names": _("A person can have at most %(limit)d names.") % {"limit": MAX_NAMES_PER_PERSON}}
+        )
 
 
 @transaction.atomic
@@ -184,7 +192,8 @@ def person_update(
 # --- names --------------------------------------------------------------------------------------------------
 
 
-def _name_create(actor: Any, person: Person, fields: dict[str, Any]) -> PersonName:
+def _name_create(person: Person, fields: dict[str, Any]) -> PersonName:
+    """Store one name and its search words. The caller writes the audit entry."""
     unknown = set(fields) - set(NAME_FIELDS)
     if unknown:
         raise ValidationError({f: _("This field cannot be set here.") for f in unknown})
@@ -192,6 +201,20 @@ def _name_create(actor: Any, person: Person, fields: dict[str, Any]) -> PersonNa
     _clean_name(name)
     name.save()
     _index_name(name)
+    return name
+
+
+def _name_changes(name: PersonName) -> dict[str, Any]:
+    """A new name as an audit change record (masked like any other change, see audit.services.diff)."""
+    return {"id": [None, name.pk], **diff({}, snapshot(name, NAME_FIELDS), PersonName.DATA_CLASSES)}
+
+
+@transaction.atomic
+def name_add(*, actor: Any, person: Person, **fields: Any) -> PersonName:
+    policy.require_change(actor, person, DataClass.IDENTITY)
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # two additions cannot both pass the count
+    _check_name_count(person.names.count() + 1)
+    name = _name_create(person, fields)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -199,13 +222,6 @@ def _name_create(actor: Any, person: Person, fields: dict[str, Any]) -> PersonNa
         person_id=person.pk,
         changes=diff({}, snapshot(name, NAME_FIELDS), PersonName.DATA_CLASSES),
     )
-    return name
-
-
-@transaction.atomic
-def name_add(*, actor: Any, person: Person, **fields: Any) -> PersonName:
-    policy.require_change(actor, person, DataClass.IDENTITY)
-    name = _name_create(actor, person, fields)
     timeline_note(person=person, actor=actor, summary=_("Name added"), data_class=DataClass.IDENTITY)
     return name
 

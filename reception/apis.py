@@ -174,6 +174,10 @@ class _RecordViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> Any:  # for the schema only: lists go through reception.selectors
         return self.model._default_manager.none()
 
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        # What OPTIONS describes (the fields of a POST); every operation names its own serializer.
+        return self.input
+
     def list(self, request: Request) -> Response:
         params = PersonFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -287,6 +291,7 @@ class ArrivalViewSet(viewsets.GenericViewSet):
     """Check-ins on arrival. Checking in moves each case from evacuated to received: all of them, or none."""
 
     lookup_value_regex = r"[0-9]{1,19}"
+    serializer_class = CheckInInputSerializer  # what OPTIONS describes: the fields of a check-in
 
     def get_queryset(self) -> Any:  # for the schema only
         return Arrival.objects.none()

@@ -25,6 +25,7 @@ from core.crypto import (
     EncryptedTextField,
     SealedReference,
 )
+from core.validators import refuse_bad_names_by_language, refuse_hidden_characters
 from people.models import Person, Place
 
 # Why a field of a special-category record stays in clear (see CLEAR_FIELDS and `manage.py field_inventory`).
@@ -79,7 +80,9 @@ class LegalAssessment(models.Model):
     decided_on = models.DateField(_("decided on"))
     valid_until = EncryptedDateField(_("valid until"), null=True, blank=True)
     authority = EncryptedTextField(_("authority"), max_length=200)
-    reference = EncryptedTextField(_("reference number"), max_length=100, blank=True)
+    reference = EncryptedTextField(
+        _("reference number"), max_length=100, blank=True, validators=[refuse_hidden_characters]
+    )
     notes = EncryptedTextField(_("notes"), max_length=4000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -127,8 +130,10 @@ class TestKind(models.Model):
     """A screening test (tuberculosis, hepatitis B, HIV...). Reference data, kept by the programme in the admin."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
+    names = models.JSONField(
+        _("names in other languages"), default=dict, blank=True, validators=[refuse_bad_names_by_language]
+    )
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
@@ -170,8 +175,10 @@ class Vaccine(models.Model):
     """A vaccine of the national schedule; its doses are `VaccineDose` rows. Data, kept in the admin."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_hidden_characters])
+    names = models.JSONField(
+        _("names in other languages"), default=dict, blank=True, validators=[refuse_bad_names_by_language]
+    )
     maximum_age_months = models.PositiveSmallIntegerField(
         _("not given after (months)"), null=True, blank=True, help_text=_("Leave empty when there is no upper age.")
     )

@@ -179,6 +179,11 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Form fields per request (Django's own bound, stated): the largest form, an attendance sheet, has one per member.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# A JSON body of the API. The largest legitimate one, 5,000 import decisions, is about 300 KB; uploads
+# (multipart) keep DATA_UPLOAD_MAX_MEMORY_SIZE and the limits of core.files (docs/decisions/0037).
+ZHUSAN_API_JSON_MAX_BYTES = 512 * 1024
 
 # Strict Content-Security-Policy: everything from this server, no inline scripts or styles, no framing.
 CONTENT_SECURITY_POLICY = {
@@ -256,6 +261,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

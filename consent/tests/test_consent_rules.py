@@ -455,3 +455,24 @@ def test_a_role_that_cannot_move_cases_cannot_record(
 
 def test_decision_values_are_the_three_answers() -> None:
     assert set(Decision.values) == {"consent", "refusal", "withdrawal"}
+
+
+def test_a_panel_of_more_than_20_members_is_refused_and_nothing_is_written(
+    orphan: Case, supervisor_a: User, make_user: Callable[..., User]
+) -> None:
+    from consent.rules import MAX_PANEL_MEMBERS
+
+    members = [make_user(Role.SUPERVISOR, username=f"panel{i}") for i in range(MAX_PANEL_MEMBERS + 1)]
+    with pytest.raises(ValidationError) as error:
+        _panel(orphan, supervisor_a, members)
+    assert "members" in error.value.message_dict
+    assert not BestInterestsDecision.objects.exists()
+
+
+def test_the_family_act_appends_its_audit_entries_in_one_step(
+    family: Family, caseworker_a: User, answer: Callable[..., dict[str, Any]], chain_appends: list[int]
+) -> None:
+    consent_record_family(actor=caseworker_a, mother=family.mother.person, children=[family.child.person], **answer())
+    assert len(chain_appends) == 1
+    recorded = AuditEntry.objects.filter(object_type="consent.consentrecord")
+    assert set(recorded.values_list("person_id", flat=True)) == {family.mother.person_id, family.child.person_id}

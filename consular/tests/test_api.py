@@ -6,10 +6,12 @@ from rest_framework.test import APIClient
 
 from access.models import User
 from access.rules import Role
+from audit.models import AuditEntry
 from casework.models import Case, CaseAssignment
 from casework.transitions import CaseState
 from consular.models import SelfReturnRequest, SelfReturnStatus
 from consular.tests.conftest import Family, Places
+from people.models import MAX_NAMES_PER_PERSON, Person, PersonName
 
 
 def _api(user: User) -> APIClient:
@@ -111,3 +113,22 @@ def test_a_stale_version_answers_409(new_family: Callable[..., Family], casework
     )
     assert response.status_code == 409
     assert SelfReturnRequest.objects.get(pk=family.request.pk).status == SelfReturnStatus.REQUESTED
+
+
+def test_a_self_return_with_21_names_is_refused_and_writes_nothing(caseworker_a: User, places: Places) -> None:
+    before = (Person.objects.count(), PersonName.objects.count(), SelfReturnRequest.objects.count())
+    audit_before = AuditEntry.objects.count()
+    response = _api(caseworker_a).post(
+        "/api/v1/self-returns/",
+        {
+            "consulate": places.consulate.pk,
+            "requested_on": "2019-02-01",
+            "names": [{"script": "latn", "given": f"Aigul{i}"} for i in range(MAX_NAMES_PER_PERSON + 1)],
+            "sex": "F",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "names" in response.json()["errors"]
+    assert (Person.objects.count(), PersonName.objects.count(), SelfReturnRequest.objects.count()) == before
+    assert AuditEntry.objects.exclude(action="denied").count() == audit_before

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from access.models import User
 from access.rules import Role
 from audit.models import AuditEntry
+from audit.verification import chain_verify
 from casework.models import Case
 from conftest import cyrillic, latin
 from identification import imports, services
@@ -249,3 +250,18 @@ def test_nobody_outside_the_agency_holding_the_list_imports_into_it(
         imports.import_upload(actor=caseworker_b, id_list=id_list, upload=csv_upload([NEWCOMER]))
     assert refused.type.__name__ == "PermissionDenied"
     assert not ImportBatch.objects.exists()
+
+
+def test_the_commit_appends_its_audit_entries_in_one_step(
+    caseworker_a: User, id_list: IdentificationList, aigerim: Case, chain_appends: list[int]
+) -> None:
+    batch = _through_matching(caseworker_a, id_list, [AIGERIM, NEWCOMER])
+    imports.import_decide(
+        actor=caseworker_a, batch=batch, decisions=[{"row": 2, "decision": "same", "person": aigerim.person_id}]
+    )
+    chain_appends.clear()
+    before = AuditEntry.objects.count()
+    imports.import_commit(actor=caseworker_a, batch=batch)
+    assert len(chain_appends) == 1
+    assert AuditEntry.objects.count() - before > 3  # the new person, her case, the list entries, the batch
+    assert chain_verify().intact

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from access.models import User
 from audit.models import AuditEntry
+from audit.verification import chain_verify
 from casework.models import Case
 from casework.services import case_transition
 from casework.transitions import CaseState
@@ -123,3 +124,15 @@ def test_a_wave_is_not_executed_before_it_arrives(
     wave.refresh_from_db()
     with pytest.raises(ValidationError, match="can be executed from that day"):
         services.wave_execute(actor=supervisor_a, wave=wave, version=wave.version)
+
+
+def test_executing_a_wave_appends_its_audit_entries_in_one_step(
+    planned: tuple[Wave, list[Family]], supervisor_a: User, chain_appends: list[int]
+) -> None:
+    wave, families = planned
+    services.wave_execute(actor=supervisor_a, wave=wave, version=wave.version)
+    assert len(chain_appends) == 1
+    persons = {p for f in families for p in f.person_ids}
+    moved = AuditEntry.objects.filter(action="transition", object_type="casework.case")
+    assert set(moved.values_list("person_id", flat=True)) == persons  # still one entry per person
+    assert chain_verify().intact

@@ -149,3 +149,16 @@ def test_the_board_makes_the_same_number_of_queries_for_2_or_20_persons(
     for i in range(18):
         evacuate(latin("Large", f"Family{i}"), on=date(2019, 6, 10) if i % 2 else date(2019, 5, 9))
     assert count() == small
+
+
+def test_a_bulk_check_in_appends_its_audit_entries_in_one_step(
+    evacuate: Callable[..., Case], caseworker_a: User, aktau: Place, chain_appends: list[int]
+) -> None:
+    ready = [evacuate(latin("Aigerim", f"Family{i}")) for i in range(3)]
+    chain_appends.clear()
+    services.arrivals_check_in(
+        actor=caseworker_a, case_ids=[c.pk for c in ready], arrived_on=date(2019, 5, 9), place=aktau
+    )
+    assert len(chain_appends) == 1
+    arrived = AuditEntry.objects.filter(object_type="reception.arrival", action="create")
+    assert set(arrived.values_list("person_id", flat=True)) == {c.person_id for c in ready}
