@@ -5,11 +5,8 @@ message an accessor gives `NotVisible` ("No such person", "No such record") is f
 reaches the client (decision 0038).
 """
 
-from collections.abc import Mapping
-from io import BytesIO
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -17,13 +14,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from core.errors import Conflict, messages_by_field
 from core.middleware import record_refusal
+from core.parsers import BodyTooLarge
 
 
 def error_body(detail: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -153,32 +150,3 @@ class BoundedListField(serializers.ListField):
         if self.max_length is not None and isinstance(data, list | tuple) and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
-
-
-class BodyTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "body_too_large"
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            _("The request body is larger than %(limit)d KB. Send less at once.") % {"limit": limit // 1024}
-        )
-
-
-class BoundedJSONParser(JSONParser):
-    """JSON bodies of at most ZHUSAN_API_JSON_MAX_BYTES; a longer one is refused (413) before it is parsed.
-
-    DRF reads the body from the stream, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE check: without this bound a
-    JSON body of any size is read into memory and parsed. Never more than the limit plus one byte is read.
-    """
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
-        limit = settings.ZHUSAN_API_JSON_MAX_BYTES
-        request = (parser_context or {}).get("request")
-        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and str(declared).isdigit() and int(declared) > limit:
-            raise BodyTooLarge(limit)
-        body = stream.read(limit + 1)
-        if len(body) > limit:
-            raise BodyTooLarge(limit)
-        return super().parse(BytesIO(body), media_type, parser_context)

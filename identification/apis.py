@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from access import policy
 from access.models import Team, User
 from access.rules import Action, DataClass
-from core.api import BoundedJSONParser
 from core.errors import refuse
+from core.parsers import BoundedJSONParser
 from identification import imports, selectors, services
 from identification.models import ImportBatch, ImportRow
 from identification.serializers import (
