@@ -137,8 +137,8 @@ def test_an_administrator_adds_staff_who_enrols_through_the_link_and_cannot_gran
     page.get_by_label("Username").fill("aliya")
     page.get_by_label("First name").fill("Aliya")
     page.get_by_label("Last name").fill("Newcomer")
-    page.get_by_label("Agency").select_option(label=str(agency_a))
-    page.get_by_label("Statistician").check()
+    page.get_by_role("combobox", name="Agency").select_option(label=str(agency_a))
+    page.get_by_role("checkbox", name="Statistician").check()
     page.get_by_role("button", name="Add").click()
     link = page.locator("#enrolment-link").inner_text()
     assert "/accounts/enrol/" in link
@@ -151,8 +151,9 @@ def test_an_administrator_adds_staff_who_enrols_through_the_link_and_cannot_gran
 
     # The newcomer opens the link, chooses a password and enrols their authenticator.
     page.goto(link)
-    page.get_by_label("New password", exact=True).fill("a long and new passphrase 42")
-    page.get_by_label("New password confirmation").fill("a long and new passphrase 42")
+    expect(page.get_by_role("heading", name="Set up your account")).to_be_visible()
+    page.locator("#id_new_password1").fill("a long and new passphrase 42")
+    page.locator("#id_new_password2").fill("a long and new passphrase 42")
     page.get_by_role("button", name="Set the password").click()
     expect(page.get_by_role("heading", name="Set up your authenticator")).to_be_visible()
     secret = page.locator("#totp-secret").inner_text()
