@@ -330,3 +330,30 @@ def enrolment_link_redeem(*, key: str, password: str) -> User:
         actor=user, action=AuditAction.UPDATE, obj=user, changes={"password": [None, MASK]}, reason="Enrolment link"
     )
     return user
+
+
+@transaction.atomic
+def administrators_bootstrap(*, usernames: list[str]) -> dict[str, str]:
+    """The first administrators of an installation, made from the command line: at least two, so that four eyes
+    work from the start. Refused once any account holds the administrator role. Returns each one's enrolment key.
+    """
+    if len({u.strip().lower() for u in usernames}) < 2:
+        raise ValidationError(_("Name at least two different administrators, so that four eyes work."))
+    # A one-off read of every account's roles (JSON lists cannot be searched alike on SQLite and PostgreSQL).
+    if any(Role.SYSTEM_ADMINISTRATOR in roles for roles in User.objects.values_list("roles", flat=True).iterator()):
+        raise ValidationError(_("There are administrators already: they add the others in the application."))
+    keys = {}
+    for username in usernames:
+        user = User(username=username.strip(), roles=[Role.SYSTEM_ADMINISTRATOR])
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        audit_record(
+            actor=None,
+            action=AuditAction.CREATE,
+            obj=user,
+            changes={"username": [None, user.username], "roles": [None, user.roles]},
+            reason="First administrators, made from the command line",
+        )
+        keys[user.username] = _enrolment_link_issue(actor=None, user=user)
+    return keys

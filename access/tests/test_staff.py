@@ -2,9 +2,11 @@
 
 from collections.abc import Callable
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -211,3 +213,16 @@ def test_a_second_factor_reset_needs_a_second_administrator(
     assert not caseworker_a.has_usable_password()
     assert key and enrolment_link_lookup(key) is not None
     assert _entries(caseworker_a)[-1].changes == {"password": ["***", None], "second_factor": ["***", None]}
+
+
+def test_the_first_two_administrators_are_made_once_from_the_command_line(db: None) -> None:
+    out = StringIO()
+    call_command("administrators_bootstrap", "alice", "bob", stdout=out)
+    assert out.getvalue().count("/accounts/enrol/") == 2
+    assert sorted(User.objects.values_list("username", flat=True)) == ["alice", "bob"]
+    assert all(u.roles == [Role.SYSTEM_ADMINISTRATOR] for u in User.objects.all())
+    with pytest.raises(CommandError):
+        call_command("administrators_bootstrap", "carol", "dave", stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("administrators_bootstrap", "erin", stdout=StringIO())
+    assert User.objects.count() == 2
