@@ -184,3 +184,47 @@ def test_the_staff_list_takes_a_fixed_number_of_queries(
             assert client.get(f"/administration/staff/?agency={agency_a.pk}").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] == 14
+
+
+def test_a_second_factor_reset_is_asked_by_one_administrator_and_approved_by_another(
+    admin: User, second_admin: User, caseworker_a: User
+) -> None:
+    _client(admin).post(f"/administration/staff/{caseworker_a.pk}/second-factor-reset/", {"reason": "Lost phone"})
+    change = StaffChangeRequest.objects.get()
+    assert caseworker_a.has_usable_password()
+    response = _client(second_admin).post(f"/administration/requests/{change.pk}/", {"decision": "approve"})
+    assert response.status_code == 200 and "/accounts/enrol/" in response.content.decode()
+    caseworker_a.refresh_from_db()
+    assert not caseworker_a.has_usable_password()
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/administration/requests/", 12),
+        ("/administration/agencies/", 12),
+        ("/administration/teams/", 13),  # the agency choices of the form
+        ("/administration/places/", 12),
+        ("/administration/agreements/", 12),
+        ("/administration/reference/test-kinds/", 12),
+    ],
+)
+def test_the_other_lists_take_a_fixed_number_of_queries(
+    path: str, expected: int, admin: User, make_user: Callable[..., User], agency_a: Agency
+) -> None:
+    client = _client(admin)
+    client.get(path)  # warm the session
+    counts = []
+    for round_no in (1, 2):
+        for n in range(4):
+            name = f"{round_no}-{n}"
+            member = make_user(Role.STATISTICIAN)
+            StaffChangeRequest.objects.create(kind="grant_roles", user=member, roles=["caseworker"], requested_by=admin)
+            agency = Agency.objects.create(name=f"Agency {name}", kind="ngo")
+            Team.objects.create(agency=agency, name="Team")
+            Place.objects.create(kind=PlaceKind.COUNTRY, name=f"Country {name}")
+            ScreeningTestKind.objects.create(code=f"t{round_no}{n}", name=name)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts.append(len(queries))
+    assert counts == [expected, expected]
