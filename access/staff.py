@@ -64,6 +64,19 @@ def _known_roles(roles: list[str]) -> list[str]:
     return [r for r in Role.values if r in set(roles)]  # the table's order, no duplicates
 
 
+def _keep_two_administrators(user: User) -> None:
+    """Refuse to take the last-but-one administrator away: with one left, nobody could approve anything again."""
+    others = (
+        User.objects.filter(is_active=True, roles__icontains=f'"{Role.SYSTEM_ADMINISTRATOR}"')
+        .exclude(pk=user.pk)
+        .count()
+    )
+    if others < 2:
+        raise ValidationError(
+            _("At least two active administrators must remain, or nobody could approve a change again.")
+        )
+
+
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -156,6 +169,8 @@ def staff_roles_change(*, actor: Any, user: User, roles: list[str]) -> StaffChan
     user = User.objects.select_for_update().get(pk=user.pk)
     current = list(user.roles)
     added = [r for r in wanted if r not in current]
+    if Role.SYSTEM_ADMINISTRATOR in current and Role.SYSTEM_ADMINISTRATOR not in wanted:
+        _keep_two_administrators(user)
     delayed = [r for r in added if role_needs_second_administrator(r)]
     applied = [r for r in wanted if r not in delayed]
     if applied != current:
@@ -187,6 +202,8 @@ def _set_active(*, actor: Any, user: User, active: bool) -> User:
     _require_manager(actor)
     _require_other(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active and not active and Role.SYSTEM_ADMINISTRATOR in user.roles:
+        _keep_two_administrators(user)
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])

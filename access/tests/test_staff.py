@@ -226,3 +226,18 @@ def test_the_first_two_administrators_are_made_once_from_the_command_line(db: No
     with pytest.raises(CommandError):
         call_command("administrators_bootstrap", "erin", stdout=StringIO())
     assert User.objects.count() == 2
+
+
+def test_the_last_two_administrators_cannot_be_taken_away(
+    admin: User, second_admin: User, make_user: Callable[..., User]
+) -> None:
+    with pytest.raises(ValidationError):
+        staff_roles_change(actor=admin, user=second_admin, roles=[])
+    with pytest.raises(ValidationError):
+        staff_disable(actor=admin, user=second_admin)
+    second_admin.refresh_from_db()
+    assert second_admin.is_active and second_admin.roles == [Role.SYSTEM_ADMINISTRATOR]
+    make_user(Role.SYSTEM_ADMINISTRATOR, username="admin3")
+    staff_disable(actor=admin, user=second_admin)
+    second_admin.refresh_from_db()
+    assert not second_admin.is_active
