@@ -34,7 +34,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
-	$(BIN)/bandit -q -r access audit casework core people reports retention demo zhusan -x "*/tests/*,*/migrations/*"
+	$(BIN)/bandit -q -r access administration audit casework core people reports retention demo zhusan -x "*/tests/*,*/migrations/*"
 
 demo: setup
 	$(BIN)/python manage.py migrate --noinput

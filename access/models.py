@@ -219,3 +219,89 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link a new (or reset) member of staff uses to set a password and enrol their authenticator.
+
+    Only the SHA-256 of the key is stored; the key is shown once to the administrator who hands it over.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment link")
+        verbose_name_plural = _("enrolment links")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now() and self.user.is_active
+
+
+class StaffChangeKind(models.TextChoices):
+    GRANT_ROLES = "grant_roles", _("Grant roles")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("Reset the second factor")
+
+
+class StaffChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second administrator")
+    APPROVED = "approved", _("Approved and applied")
+    REJECTED = "rejected", _("Rejected")
+
+
+class StaffChangeRequest(models.Model):
+    """A change to a staff account that takes effect only when a second administrator approves it (four eyes).
+
+    Granting a role that reaches personal data, or the right to manage users or read the audit log, and
+    resetting a second factor are made this way (access.staff). The database refuses a request decided by
+    the administrator who made it, or made about oneself.
+    """
+
+    kind = models.CharField(_("change"), max_length=24, choices=StaffChangeKind.choices)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="change_requests", verbose_name=_("staff"))
+    roles = models.JSONField(_("roles to grant"), default=list, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=StaffChangeStatus.choices, default=StaffChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("staff change request")
+        verbose_name_plural = _("staff change requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("requested_by")),
+                name="staff_change_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(requested_by=models.F("user")),
+                name="staff_change_not_about_oneself",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("user")),
+                name="staff_change_not_decided_by_its_subject",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", decided_by__isnull=True)
+                | (~models.Q(status="pending") & models.Q(decided_by__isnull=False)),
+                name="staff_change_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.user}"

@@ -82,6 +82,8 @@ USERS = [
     ("statistician", "Nurlan", "Statistician", "Statistics", None, [Role.STATISTICIAN]),
     ("auditor", "Zhanar", "Auditor", "Audit", None, [Role.AUDITOR]),
     ("admin", "System", "Administrator", "MFA", None, [Role.SYSTEM_ADMINISTRATOR]),
+    # A second administrator, so that four eyes (granting data roles, resetting a second factor) can be shown.
+    ("admin2", "Second", "Administrator", "MFA", None, [Role.SYSTEM_ADMINISTRATOR]),
 ]
 
 NDA_TEXT = (
@@ -187,7 +189,6 @@ class DemoBuilder:
                 agency=self.agencies[agency],
                 team=self.teams.get(team) if team else None,
                 roles=[str(r) for r in roles],
-                is_staff=Role.SYSTEM_ADMINISTRATOR in roles,
                 preferred_script="cyrl" if username in ("registry",) else "latn",
             )
             user.set_unusable_password()

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from access.mfa import current_code
 from access.models import User
 from access.rules import Role
 from casework.models import Case
@@ -113,3 +115,58 @@ def test_caseworker_finds_aigerim_sees_her_children_and_moves_her_case(
     expect(page.locator("#case-state")).to_have_text("Consent pending")
     mother.refresh_from_db()
     assert mother.state == CaseState.CONSENT_PENDING
+
+
+def test_an_administrator_adds_staff_who_enrols_through_the_link_and_cannot_grant_themselves_anything(
+    live_server, page: Page, make_user: Callable[..., User], agency_a
+) -> None:
+    admin = make_user(Role.SYSTEM_ADMINISTRATOR, username="sysadmin")
+    device = TOTPDevice.objects.create(user=admin, name="Phone", confirmed=True)
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(admin.username)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code from your authenticator app, or a recovery code").fill(current_code(device))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Administration").click()
+    page.get_by_role("link", name="Staff accounts").click()
+    page.get_by_role("link", name="Add a member of staff").click()
+    page.get_by_label("Username").fill("aliya")
+    page.get_by_label("First name").fill("Aliya")
+    page.get_by_label("Last name").fill("Newcomer")
+    page.get_by_role("combobox", name="Agency").select_option(label=str(agency_a))
+    page.get_by_role("checkbox", name="Statistician").check()
+    page.get_by_role("button", name="Add").click()
+    link = page.locator("#enrolment-link").inner_text()
+    assert "/accounts/enrol/" in link
+
+    # Their own account offers no change of roles, agency, access or second factor.
+    page.goto(f"{live_server.url}/administration/staff/{admin.pk}/")
+    expect(page.get_by_text("This is your own account")).to_be_visible()
+    expect(page.get_by_role("button", name="Save roles")).to_have_count(0)
+    page.get_by_role("button", name="Log out").click()
+
+    # The newcomer opens the link, chooses a password and enrols their authenticator.
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Set up your account")).to_be_visible()
+    page.locator("#id_new_password1").fill("a long and new passphrase 42")
+    page.locator("#id_new_password2").fill("a long and new passphrase 42")
+    page.get_by_role("button", name="Set the password").click()
+    expect(page.get_by_role("heading", name="Set up your authenticator")).to_be_visible()
+    secret = page.locator("#totp-secret").inner_text()
+    page.get_by_label("Code from your authenticator app, or a recovery code").fill(_totp(secret))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    page.get_by_role("link", name="Continue").click()
+    page.get_by_role("button", name="I accept this agreement").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+    newcomer = User.objects.get(username="aliya")
+    assert newcomer.roles == [Role.STATISTICIAN] and newcomer.check_password("a long and new passphrase 42")
+    admin.refresh_from_db()
+    assert admin.roles == [Role.SYSTEM_ADMINISTRATOR]
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()

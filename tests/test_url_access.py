@@ -15,7 +15,6 @@ PUBLIC = {
     "/accounts/login/": "the login page",
     "/i18n/setlang/": "switching the interface language",
     "/healthz": "load balancer health check, says only 'ok'",
-    "/admin/login/": "the administration login (staff with the administrator role only get further)",
 }
 
 
@@ -40,9 +39,14 @@ def _concrete(route: str) -> str | None:
 ROUTES = sorted({p for route, _ in _walk(get_resolver().url_patterns) if (p := _concrete(route))})
 
 
-def test_the_walk_covers_pages_api_and_admin() -> None:
+def test_the_walk_covers_pages_api_and_administration() -> None:
     assert "/people/1/" in ROUTES and "/api/v1/persons/1/" in ROUTES and "/audit/" in ROUTES
-    assert any(r.startswith("/admin/") for r in ROUTES)
+    assert "/administration/staff/1/" in ROUTES
+
+
+def test_the_django_admin_is_not_mounted() -> None:
+    """Staff accounts change only through the audited services (docs/decisions/0032), never a raw model admin."""
+    assert not any(r.startswith("/admin/") for r in ROUTES)
 
 
 @pytest.mark.parametrize("path", ROUTES)

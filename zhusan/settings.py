@@ -30,7 +30,6 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +57,7 @@ INSTALLED_APPS = [
     "centres",
     "consular",
     "reports",
+    "administration",
     "retention",
     "demo",
 ]

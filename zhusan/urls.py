@@ -1,10 +1,10 @@
-from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+import administration.urls
 import centres.urls
 import consent.urls
 import consular.urls
@@ -44,6 +44,7 @@ PROGRAMME_APPS = (
     centres.urls,
     consular.urls,
     reports.urls,
+    administration.urls,
 )
 api_patterns = router.urls + [p for app in PROGRAMME_APPS for p in app.api_urlpatterns]
 for pattern in api_patterns:
@@ -106,7 +107,6 @@ urlpatterns = [
     path("notifications/", casework_views.notifications, name="notifications"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     *[p for app in PROGRAMME_APPS for p in app.urlpatterns],
-    path("admin/", admin.site.urls),
     path("api/v1/", include((api_patterns, "api"), namespace="api")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),

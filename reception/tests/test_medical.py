@@ -2,10 +2,8 @@
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
-from django.contrib.admin.sites import site
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
@@ -302,9 +300,3 @@ def test_the_api_lists_make_the_same_number_of_queries_for_2_or_20_persons(
     add(18)
     assert api.get("/api/v1/quarantines/").json()["count"] == 20
     assert queries() == small
-
-
-def test_test_kinds_and_places_cannot_be_deleted_in_the_admin(rf: Any) -> None:
-    # Tests and quarantines name them by encrypted ids the database cannot protect (decision 0036).
-    assert not site._registry[KindOfTest].has_delete_permission(rf.get("/admin/"))
-    assert not site._registry[Place].has_delete_permission(rf.get("/admin/"))
