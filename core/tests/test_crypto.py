@@ -287,6 +287,7 @@ def test_development_makes_a_private_key_file_on_first_use(key_file: Path, setti
     assert keyring().keys == ring.keys  # read back, not made again
 
 
+@pytest.mark.django_db  # on PostgreSQL the deployment checks also ask the database which role connects
 def test_production_refuses_to_run_without_keys(key_file: Path, settings: Any) -> None:
     settings.PRODUCTION = True
     with pytest.raises(ImproperlyConfigured, match="Encryption keys are missing"):
