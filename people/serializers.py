@@ -38,6 +38,7 @@ from people.models import (
     Sex,
     VitalStatus,
 )
+from people.selectors import ReviewState
 
 # An encrypted date or number reads as the date or number it holds: clients see the same types as before.
 TYPED_ENCRYPTED_FIELDS: dict[type[TypedEncryptedField], type[serializers.Field]] = {
@@ -319,7 +320,12 @@ class DocumentNumberReviewSerializer(serializers.Serializer):
 
 
 class ReviewListParamsSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=["", "open", "settled"], required=False, default="")
+    state = serializers.ChoiceField(
+        choices=["", ReviewState.OPEN, ReviewState.SETTLED],
+        required=False,
+        default="",
+        help_text="Blank: all, open first.",
+    )
     page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, default=1)
 
 
