@@ -12,12 +12,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.models import BreakGlassGrant, NdaAcceptance, NdaVersion
+from access.models import AgencyKind, BreakGlassGrant, NdaAcceptance, NdaVersion, User
 from access.rules import RULES, Action, Capability, DataClass, RoleRule, Scope
 from casework.models import Case, CaseAssignment
 from casework.transitions import Transition
 from core.errors import MAX_ID, refuse
-from people.models import Person, Relationship
+from people.models import DocumentNumberReview, Person, Relationship
 
 NO_CLASSES: frozenset[DataClass] = frozenset()
 
@@ -61,6 +61,38 @@ def may_export(user: Any) -> bool:
 def reaches_cases(user: Any) -> bool:
     """Whether the user works with individual cases at all (statisticians, auditors, administrators do not)."""
     return any(rule.scope != Scope.NONE for rule in _active_rules(user))
+
+
+# --- who settles document numbers sent for review (decision 0038) ------------------------------------------
+
+
+def _holds_by_role(user: Any, capability: Capability) -> bool:
+    """Whether the user's roles grant the capability, NDA aside: who is told of a task, not who may act on it."""
+    return any(capability in RULES[role].capabilities for role in user.role_set)
+
+
+def document_number_reviewers() -> list[Any]:
+    """The staff who settle document numbers sent for review, and who are told of a new one: the holders of
+    REVIEW_DOCUMENT_NUMBERS in an agency of kind civil registry; every holder while the civil registry has none.
+    Few accounts, whose roles are read in Python (a JSON list): one query."""
+    holders = [
+        u
+        for u in User.objects.filter(is_active=True).select_related("agency")
+        if _holds_by_role(u, Capability.REVIEW_DOCUMENT_NUMBERS)
+    ]
+    registry = [u for u in holders if u.agency is not None and u.agency.kind == AgencyKind.CIVIL_REGISTRY]
+    return registry or holders
+
+
+def may_review_document_numbers(user: Any) -> bool:
+    """Whether the user sees and settles document number reviews: the same people `document_number_reviewers`
+    names, with an accepted NDA. Free for everyone without the capability; one or two queries for its holders."""
+    if not has_capability(user, Capability.REVIEW_DOCUMENT_NUMBERS):
+        return False
+    if user.agency is not None and user.agency.kind == AgencyKind.CIVIL_REGISTRY:
+        return True
+    registry_staff = User.objects.filter(is_active=True, agency__kind=AgencyKind.CIVIL_REGISTRY).only("roles")
+    return not any(_holds_by_role(u, Capability.REVIEW_DOCUMENT_NUMBERS) for u in registry_staff)
 
 
 # --- which cases and persons -------------------------------------------------------------------------------
@@ -305,6 +337,16 @@ def person_for_user(user: Any, person_id: Any) -> Person:
         return persons_visible_to(user).get(pk=_row_id(person_id))
     except Person.DoesNotExist:
         raise NotVisible("No such person") from None
+
+
+def document_number_review_for_user(user: Any, review_id: Any) -> DocumentNumberReview:
+    """One review, for a user who settles reviews; the same 404 for everybody else and for a missing id."""
+    if not may_review_document_numbers(user):
+        raise NotVisible("No such review")
+    try:
+        return DocumentNumberReview.objects.get(pk=_row_id(review_id))
+    except DocumentNumberReview.DoesNotExist:
+        raise NotVisible("No such review") from None
 
 
 def filter_fields(

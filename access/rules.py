@@ -82,6 +82,8 @@ class Capability(StrEnum):
     RECORD_ATTENDANCE = "record_attendance"  # attendance at the centre's sessions
     BREAK_GLASS = "break_glass"  # ask emergency access to a case one does not reach (ADR 0028)
     APPROVE_BREAK_GLASS = "approve_break_glass"  # let another agency's member into a case of one's own agency
+    # Settle document numbers sent for review (decision 0038): the civil registry's holders, all when it has none.
+    REVIEW_DOCUMENT_NUMBERS = "review_document_numbers"
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,7 @@ RULES: dict[Role, RoleRule] = {
     ),
     Role.REGISTRY_OFFICER: rule(
         Scope.ASSIGNED,
-        (),
+        (C.REVIEW_DOCUMENT_NUMBERS,),
         identity="vc",
         family="vc",
         location="v",

@@ -30,6 +30,7 @@ from core.errors import messages_by_field
 from core.forms import add_service_errors
 from core.http import preferred_script
 from core.middleware import record_refusal
+from people.selectors import open_document_number_reviews
 from reports.selectors import programme_summary
 
 
@@ -47,6 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sees_statistics": sees_statistics,
         "manages_users": policy.has_capability(request.user, Capability.MANAGE_USERS),
         "may_break_glass": policy.has_capability(request.user, Capability.BREAK_GLASS),
+        "document_reviews_open": open_document_number_reviews(request.user),
         "script": preferred_script(request),
     }
     return render(request, "casework/dashboard.html", context)

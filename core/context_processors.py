@@ -26,6 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "centres": can(user, Capability.MANAGE_CENTRE) or can(user, Capability.RECORD_ATTENDANCE),
             "best_interests": can(user, Capability.DECIDE_BEST_INTERESTS),
             "admin": policy.has_capability(user, Capability.MANAGE_USERS),
+            "document_reviews": policy.may_review_document_numbers(user),
             "unread": user.notifications.filter(read_at__isnull=True).count(),
         }
     }

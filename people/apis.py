@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,13 +22,14 @@ from access.rules import Capability, DataClass
 from audit.models import AuditAction
 from audit.services import audit_record
 from casework.services import returnee_register
-from core.api import one_page
+from core.api import numbered_page, one_page
 from core.errors import MAX_ID, refuse
 from core.files import SCAN_TYPES
 from people import selectors, services
 from people.models import Household, HouseholdMember, Person, PersonName, Place, Relationship
 from people.serializers import (
     DocumentInputSerializer,
+    DocumentNumberReviewSerializer,
     DocumentSerializer,
     ExportRequestSerializer,
     HouseholdInputSerializer,
@@ -44,6 +46,8 @@ from people.serializers import (
     RelationshipInputSerializer,
     RelationshipSerializer,
     RemovalSerializer,
+    ReviewListParamsSerializer,
+    ReviewOutcomeInputSerializer,
     ScanInputSerializer,
     SearchParamsSerializer,
 )
@@ -396,6 +400,46 @@ class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = PlaceSerializer
     queryset = Place.objects.order_by("kind", "name")
+
+
+class DocumentNumberReviewViewSet(viewsets.ViewSet):
+    """Document numbers sent to the civil registry officers for review (decision 0038): their worklist, open
+    reviews first, oldest first, and settling one. Every other caller is refused; an id is answered 404 alike
+    whether it is missing or the caller settles no reviews. Reading the numbers is audited."""
+
+    lookup_value_regex = r"[0-9]{1,19}"  # ids only: anything else is a 404 before any view code runs
+
+    @extend_schema(
+        parameters=[ReviewListParamsSerializer],
+        responses=numbered_page("PaginatedDocumentNumberReviewList", DocumentNumberReviewSerializer),
+    )
+    def list(self, request: Request) -> Response:
+        if not policy.may_review_document_numbers(request.user):
+            raise refuse(_("Only a civil registry officer reviews document numbers."))
+        params = ReviewListParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        reviews = selectors.document_number_reviews_for(request.user, state=params.validated_data["state"])
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(reviews, request) or []
+        rows = selectors.document_number_review_rows(request.user, page)
+        return paginator.get_paginated_response(DocumentNumberReviewSerializer(rows, many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        request=ReviewOutcomeInputSerializer,
+        responses=DocumentNumberReviewSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str) -> Response:
+        """Settle an open review with the finding; a review is settled once."""
+        review = policy.document_number_review_for_user(request.user, pk)
+        payload = ReviewOutcomeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        review = services.document_number_review_resolve(
+            actor=request.user, review=review, outcome=payload.validated_data["outcome"]
+        )
+        (row,) = selectors.document_number_review_rows(request.user, [review])
+        return Response(DocumentNumberReviewSerializer(row).data)
 
 
 def _int(value: str) -> int:

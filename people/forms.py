@@ -9,6 +9,7 @@ from core.validators import refuse_hidden_characters
 from people.models import (
     BirthDatePrecision,
     CitizenshipStatus,
+    DocumentNumberOutcome,
     DocumentStatus,
     DocumentType,
     EvidenceKind,
@@ -21,6 +22,7 @@ from people.models import (
     Sex,
     VitalStatus,
 )
+from people.selectors import ReviewState
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -164,3 +166,14 @@ class HouseholdForm(forms.Form):
 
 class PhotoForm(forms.Form):
     photo = forms.FileField(label=_("Photo (JPEG, PNG or WebP, up to 5 MB)"))
+
+
+REVIEW_STATES = [("", _("All, open first")), (ReviewState.OPEN, _("Open")), (ReviewState.SETTLED, _("Settled"))]
+
+
+class ReviewFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("Reviews"), required=False, choices=REVIEW_STATES)
+
+
+class ReviewOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Finding"), choices=DocumentNumberOutcome.choices)

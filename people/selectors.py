@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case as Choose
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.rules import Action, Capability, DataClass
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import AuditItem, audit_record, audit_record_many
 from casework.approvals import may_decide
 from casework.models import ApprovalRequest, Case, CaseEvent, CaseNote
 from casework.selectors import Staffing, case_staffing, case_timeline, readable_notes
@@ -26,6 +27,7 @@ from people.dates import years_before
 from people.models import (
     PARENT_KINDS,
     CitizenshipEvidence,
+    DocumentNumberReview,
     Household,
     HouseholdMember,
     IdentityDocument,
@@ -421,3 +423,97 @@ def person_view(user: Any, person_id: Any) -> PersonView:
         changes={"classes": sorted(classes)},
     )
     return view
+
+
+# --- document numbers sent for review (decision 0038) -----------------------------------------------------------
+
+
+class ReviewState:
+    OPEN = "open"
+    SETTLED = "settled"
+
+
+def document_number_reviews_for(user: Any, *, state: str = "") -> QuerySet[DocumentNumberReview]:
+    """The reviews this user settles (`policy.may_review_document_numbers`; nothing for anybody else), open ones
+    first, each group oldest first; `state` keeps only the open or only the settled ones."""
+    if not policy.may_review_document_numbers(user):
+        return DocumentNumberReview.objects.none()
+    reviews = DocumentNumberReview.objects.select_related("issuing_state", "requested_by__agency")
+    if state == ReviewState.OPEN:
+        reviews = reviews.filter(resolved_at__isnull=True)
+    elif state == ReviewState.SETTLED:
+        reviews = reviews.filter(resolved_at__isnull=False)
+    settled_last = Choose(When(resolved_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return reviews.order_by(settled_last, "created_at", "id")
+
+
+def open_document_number_reviews(user: Any) -> int | None:
+    """How many reviews wait for this user, or None when the user settles none (one query for those who do)."""
+    if not policy.may_review_document_numbers(user):
+        return None
+    return document_number_reviews_for(user, state=ReviewState.OPEN).count()
+
+
+@dataclass(frozen=True)
+class ReviewedPerson:
+    """One of the two persons of a review, as far as the user may know them: out of reach, neither id nor name."""
+
+    person_id: int | None
+    name: str
+
+    @property
+    def within_reach(self) -> bool:
+        return self.person_id is not None
+
+    @property
+    def name_or_none(self) -> str | None:
+        return self.name if self.within_reach else None
+
+
+OUT_OF_REACH = ReviewedPerson(person_id=None, name="")
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    review: DocumentNumberReview
+    held_by: ReviewedPerson
+    requested_for: ReviewedPerson
+
+
+def document_number_review_rows(user: Any, reviews: Any) -> list[ReviewRow]:
+    """The reviews of one page with each person named only where the policy lets the user see their identity,
+    so the worklist is no way around the policy. Showing the numbers is audited, one entry per review, in one
+    append. A fixed number of queries whatever the number of rows."""
+    reviews = list(reviews)
+    person_ids = {pid for r in reviews for pid in (r.held_by_id, r.requested_for_id)}
+    classes = policy.classes_by_person(user, person_ids)
+    visible = [pid for pid in person_ids if DataClass.IDENTITY in classes[pid]]
+    persons = Person.objects.prefetch_related("names").in_bulk(visible)
+    script = getattr(user, "preferred_script", "latn")
+
+    def reviewed(person_id: int) -> ReviewedPerson:
+        person = persons.get(person_id)
+        if person is None:
+            return OUT_OF_REACH
+        return ReviewedPerson(person_id=person.pk, name=person.display_name(script))
+
+    rows = [ReviewRow(r, held_by=reviewed(r.held_by_id), requested_for=reviewed(r.requested_for_id)) for r in reviews]
+    audit_record_many(
+        actor=user,
+        items=[
+            AuditItem(
+                action=AuditAction.VIEW,
+                obj=r,
+                person_id=r.requested_for_id,
+                changes={"number": ["viewed", "viewed"]},
+            )
+            for r in reviews
+        ],
+    )
+    return rows
+
+
+def document_number_review_page(user: Any, *, state: str = "", page_number: Any = 1) -> tuple[Page, list[ReviewRow]]:
+    """One page of the worklist (PAGE_SIZE reviews) and its rows."""
+    page = Paginator(document_number_reviews_for(user, state=state), PAGE_SIZE).get_page(page_number)
+    return page, document_number_review_rows(user, page.object_list)

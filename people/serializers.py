@@ -24,6 +24,7 @@ from people.models import (
     MAX_NAMES_PER_PERSON,
     BirthDatePrecision,
     CitizenshipStatus,
+    DocumentNumberOutcome,
     DocumentStatus,
     DocumentType,
     IdentityDocument,
@@ -37,6 +38,7 @@ from people.models import (
     Sex,
     VitalStatus,
 )
+from people.selectors import ReviewState
 
 # An encrypted date or number reads as the date or number it holds: clients see the same types as before.
 TYPED_ENCRYPTED_FIELDS: dict[type[TypedEncryptedField], type[serializers.Field]] = {
@@ -285,3 +287,47 @@ class SearchParamsSerializer(serializers.Serializer):
 
 class ExportRequestSerializer(SearchParamsSerializer):
     code = serializers.CharField(max_length=32, help_text="A current code from the caller's authenticator.")
+
+
+# --- document numbers sent for review (decision 0038) -----------------------------------------------------------
+
+
+class ReviewedPersonSerializer(serializers.Serializer):
+    """One of the two persons of a review (a `people.selectors.ReviewedPerson`): out of the caller's reach,
+    neither id nor name."""
+
+    id = serializers.IntegerField(source="person_id", allow_null=True)
+    name = serializers.CharField(allow_null=True, source="name_or_none")
+    within_reach = serializers.BooleanField()
+
+
+class DocumentNumberReviewSerializer(serializers.Serializer):
+    """One row of the worklist (a `people.selectors.ReviewRow`)."""
+
+    id = serializers.IntegerField(source="review.pk")
+    doc_type = serializers.ChoiceField(source="review.doc_type", choices=DocumentType.choices)
+    issuing_state = serializers.IntegerField(source="review.issuing_state_id", allow_null=True)
+    issuing_state_name = serializers.CharField(source="review.issuing_state.name", allow_null=True, default=None)
+    number = serializers.CharField(source="review.number")
+    held_by = ReviewedPersonSerializer()
+    requested_for = ReviewedPersonSerializer()
+    requested_by = serializers.CharField(source="review.requested_by.username")
+    requested_at = serializers.DateTimeField(source="review.created_at")
+    resolved_at = serializers.DateTimeField(source="review.resolved_at", allow_null=True)
+    outcome = serializers.ChoiceField(
+        source="review.outcome", choices=DocumentNumberOutcome.choices, allow_blank=True, help_text="Blank while open."
+    )
+
+
+class ReviewListParamsSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=["", ReviewState.OPEN, ReviewState.SETTLED],
+        required=False,
+        default="",
+        help_text="Blank: all, open first.",
+    )
+    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, default=1)
+
+
+class ReviewOutcomeInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=DocumentNumberOutcome.choices)

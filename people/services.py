@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
 from access import policy
-from access.models import AgencyKind, User
-from access.rules import Action, Capability, DataClass, Role
+from access.rules import Action, Capability, DataClass
 from access.services import notify
 from audit.models import AuditAction
 from audit.services import MASK, audit_record, diff, snapshot
@@ -343,7 +343,8 @@ def document_number_review_open(*, actor: Any, document: IdentityDocument, held_
     """Put a number held by someone out of the actor's reach before the civil registry officers.
 
     Called outside the refused write's transaction, so the task is committed although the document is not.
-    The officers of the civil registry are told (every registry officer when no civil registry is set up);
+    The officers of the civil registry are told (`policy.document_number_reviewers`: every registry officer
+    while the civil registry has none);
     the notification and the audit row name neither the number nor the persons. Asking again for the same
     person while the review is open adds an audit row to that review, not a second task."""
     waiting = DocumentNumberReview.objects.filter(
@@ -373,14 +374,11 @@ def document_number_review_open(*, actor: Any, document: IdentityDocument, held_
         person_id=document.person.pk,
         changes={"number": [None, MASK], "held_by": [None, held_by.pk]},
     )
-    officers = [
-        u for u in User.objects.filter(is_active=True).select_related("agency") if Role.REGISTRY_OFFICER in u.role_set
-    ]
-    registry = [u for u in officers if u.agency is not None and u.agency.kind == AgencyKind.CIVIL_REGISTRY]
     notify(
-        registry or officers,
+        policy.document_number_reviewers(),
         _("A document number was given for a second person and waits for your review (review %(id)s).")
         % {"id": review.pk},
+        link=reverse("document-number-reviews"),
     )
     return review
 
@@ -622,11 +620,10 @@ def photo_set(*, actor: Any, person: Person, upload: Any) -> Person:
 
 @transaction.atomic
 def document_number_review_resolve(*, actor: Any, review: DocumentNumberReview, outcome: str) -> DocumentNumberReview:
-    """Settle a review: only a civil registry officer, only once. What follows (merging two records, correcting a
-    number) is done through the ordinary services by whoever may; the review records the finding."""
-    if Role.REGISTRY_OFFICER not in getattr(actor, "role_set", frozenset()) or not policy.has_accepted_current_nda(
-        actor
-    ):
+    """Settle a review: only one of the officers told of it (`policy.may_review_document_numbers`), only once.
+    What follows (merging two records, correcting a number) is done through the ordinary services by whoever
+    may; the review records the finding."""
+    if not policy.may_review_document_numbers(actor):
         raise refuse(_("Only a civil registry officer settles a document number review."))
     review = DocumentNumberReview.objects.select_for_update().get(pk=review.pk)
     if review.resolved_at is not None:

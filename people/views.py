@@ -5,13 +5,14 @@ from io import BytesIO
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
 from access.decorators import recent_second_factor
@@ -32,6 +33,8 @@ from people.forms import (
     PresenceForm,
     RelationshipForm,
     RelativeForm,
+    ReviewFilterForm,
+    ReviewOutcomeForm,
     SearchForm,
 )
 from people.models import Household, HouseholdMember, Person
@@ -355,3 +358,40 @@ def document_scan(request: HttpRequest, person_id: int, document_id: int) -> Fil
     return FileResponse(
         BytesIO(scan.content), as_attachment=True, filename=scan.filename, content_type=scan.content_type
     )
+
+
+# --- document numbers sent for review (decision 0038) -----------------------------------------------------------
+
+
+@login_required
+def document_number_reviews(request: HttpRequest) -> HttpResponse:
+    """The civil registry officer's worklist: open reviews first, oldest first, with a form to settle each."""
+    if not policy.may_review_document_numbers(request.user):
+        raise refuse(_("Only a civil registry officer reviews document numbers."))
+    form = ReviewFilterForm(request.GET or None)
+    state = form.cleaned_data["state"] if form.is_valid() else ""
+    page, rows = selectors.document_number_review_page(
+        request.user, state=state, page_number=request.GET.get("page", 1)
+    )
+    context = {"form": form, "state": state, "page": page, "rows": rows, "outcome_form": ReviewOutcomeForm()}
+    return render(request, "people/document_reviews.html", context)
+
+
+@login_required
+@require_POST
+def document_number_review_resolve(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = policy.document_number_review_for_user(request.user, review_id)
+    form = ReviewOutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the outcomes."))
+    else:
+        try:
+            services.document_number_review_resolve(
+                actor=request.user, review=review, outcome=form.cleaned_data["outcome"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Review %(id)s settled.") % {"id": review.pk})
+    return redirect("document-number-reviews")

@@ -28,7 +28,7 @@ from casework.models import ApprovalRequest, Case, CaseAssignment, CaseNote
 from casework.services import case_note_add, case_transition
 from conftest import latin
 from people import services
-from people.models import IdentityDocument, Person, PersonName, Relationship
+from people.models import DocumentNumberReview, IdentityDocument, Person, PersonName, Relationship
 from tests.test_url_access import ROUTES
 
 # The administration's ids name staff accounts and their requests, not returnees' records: its role matrix
@@ -72,6 +72,11 @@ def agency_a_records(
     services.document_scan_attach(
         actor=caseworker_a, document=document, upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan %%EOF")
     )
+    number_review = services.document_number_review_open(
+        actor=caseworker_a,
+        document=IdentityDocument(person=child.person, doc_type="passport", number="P0000001"),
+        held_by=mother.person,
+    )
     TOTPDevice.objects.create(user=caseworker_a, name="phone", confirmed=True)
     token, _key = api_token_create(actor=caseworker_a, name="Script", days=1)
     ids = {
@@ -84,6 +89,7 @@ def agency_a_records(
         "assignment": assignment.pk,
         "approval": approval.pk,
         "document": document.pk,
+        "document-reviews": number_review.pk,
     }
     child_case = Case.objects.get(person=child.person)
     for app in PROGRAMME_APPS:
@@ -134,6 +140,7 @@ def _state() -> tuple[object, ...]:
         tuple(Case.objects.order_by("pk").values_list("state", flat=True)),
         tuple(IdentityDocument.objects.order_by("pk").values_list("scan", flat=True)),
         ApiToken.objects.filter(revoked_at__isnull=True).count(),
+        DocumentNumberReview.objects.filter(resolved_at__isnull=False).count(),
     )
 
 

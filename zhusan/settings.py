@@ -304,6 +304,8 @@ SPECTACULAR_SETTINGS = {
         "AttendanceStatusEnum": "centres.models.AttendanceStatus.choices",
         "DocumentStatusEnum": "people.models.DocumentStatus.choices",
         "DocumentTypeEnum": "people.models.DocumentType.choices",
+        "DocumentNumberOutcomeEnum": "people.models.DocumentNumberOutcome.choices",
+        "VerificationOutcomeEnum": "identification.models.VerificationOutcome.choices",
         "GroupProfileEnum": "centres.models.GroupProfile.choices",
     },
     # Every operation declares its refusals in the one error shape (core.api), checked by tests/test_api_fuzz.py.

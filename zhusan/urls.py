@@ -19,7 +19,13 @@ from casework import views as casework_views
 from casework.apis import ApprovalViewSet, BreakGlassViewSet, CaseViewSet, NotificationViewSet
 from core import views as core_views
 from people import views as people_views
-from people.apis import NameViewSet, PersonViewSet, PlaceViewSet, RelationshipViewSet
+from people.apis import (
+    DocumentNumberReviewViewSet,
+    NameViewSet,
+    PersonViewSet,
+    PlaceViewSet,
+    RelationshipViewSet,
+)
 from retention import views as retention_views
 
 router = DefaultRouter()
@@ -27,6 +33,7 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("names", NameViewSet, basename="name")
 router.register("relationships", RelationshipViewSet, basename="relationship")
 router.register("places", PlaceViewSet, basename="place")
+router.register("document-reviews", DocumentNumberReviewViewSet, basename="document-review")
 router.register("cases", CaseViewSet, basename="case")
 router.register("audit", AuditViewSet, basename="audit")
 router.register("approvals", ApprovalViewSet, basename="approval")
@@ -68,6 +75,12 @@ urlpatterns = [
     path("people/", people_views.person_search, name="person-search"),
     path("people/new/", people_views.person_register, name="person-register"),
     path("people/export.csv", people_views.person_export, name="person-export"),
+    path("people/document-reviews/", people_views.document_number_reviews, name="document-number-reviews"),
+    path(
+        "people/document-reviews/<int:review_id>/resolve/",
+        people_views.document_number_review_resolve,
+        name="document-number-review-resolve",
+    ),
     path("people/<int:person_id>/", people_views.person_detail, name="person-detail"),
     path("people/<int:person_id>/edit/", people_views.person_edit, name="person-edit"),
     path("people/<int:person_id>/names/new/", people_views.name_add, name="name-add"),
