@@ -4,6 +4,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from access.models import Script
@@ -53,6 +54,11 @@ class Place(models.Model):
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "name", "parent"], name="place_unique_name_in_parent"),
+            # The constraint above lets top-level places repeat (NULL parents are distinct): the database keeps
+            # countries unique too, whatever the letter case, as people.places checks before writing.
+            models.UniqueConstraint(
+                Lower("name"), "kind", condition=Q(parent__isnull=True), name="place_unique_top_level_name"
+            ),
         ]
         verbose_name = _("place")
         verbose_name_plural = _("places")

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from access.models import User
 from access.rules import Role
@@ -42,6 +43,13 @@ def test_the_same_name_twice_in_one_parent_is_refused(admin: User) -> None:
     place_add(actor=admin, kind=PlaceKind.COUNTRY, name="Syria", parent=None)
     with pytest.raises(ValidationError):
         place_add(actor=admin, kind=PlaceKind.COUNTRY, name="syria ", parent=None)
+    assert Place.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_country_of_the_same_name_whatever_its_case(db: None) -> None:
+    Place.objects.create(kind=PlaceKind.COUNTRY, name="Syria")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Place.objects.create(kind=PlaceKind.COUNTRY, name="SYRIA")
     assert Place.objects.count() == 1
 
 
